@@ -1,0 +1,9 @@
+package dev.jrun.spec.model;
+
+/**
+ * A console size in characters.
+ *
+ * @param height Go {@code uint}: unsigned 64-bit
+ * @param width Go {@code uint}: unsigned 64-bit
+ */
+public record Box(Long height, Long width) {}

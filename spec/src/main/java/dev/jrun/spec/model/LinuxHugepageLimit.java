@@ -1,0 +1,9 @@
+package dev.jrun.spec.model;
+
+/**
+ * A hugetlb limit.
+ *
+ * @param pageSize e.g. {@code 2MB}
+ * @param limit uint64 bytes, unsigned
+ */
+public record LinuxHugepageLimit(String pageSize, Long limit) {}

@@ -1,0 +1,6 @@
+package dev.jrun.spec.model;
+
+/**
+ * rdma controller limits for one device (both uint32).
+ */
+public record LinuxRdma(Long hcaHandles, Long hcaObjects) {}

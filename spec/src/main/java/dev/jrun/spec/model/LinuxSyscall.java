@@ -1,0 +1,17 @@
+package dev.jrun.spec.model;
+
+import java.util.List;
+
+/**
+ * One seccomp rule.
+ *
+ * @param errnoRet Go {@code uint}: unsigned
+ */
+public record LinuxSyscall(
+        List<String> names, String action, Long errnoRet, List<LinuxSeccompArg> args) {
+
+    public LinuxSyscall {
+        names = Copy.list(names);
+        args = Copy.list(args);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.jrun.spec.validate;
+
+/** Builds the JSON paths of messages: {@code linux.namespaces[2].type}, {@code sysctl["x"]}. */
+final class JsonPath {
+    private JsonPath() {}
+
+    static String field(String parent, String name) {
+        return parent.isEmpty() ? name : parent + "." + name;
+    }
+
+    static String index(String parent, int i) {
+        return parent + "[" + i + "]";
+    }
+
+    static String key(String parent, String key) {
+        return parent + "[\"" + key + "\"]";
+    }
+}

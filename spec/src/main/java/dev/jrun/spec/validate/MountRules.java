@@ -1,0 +1,101 @@
+package dev.jrun.spec.validate;
+
+import static dev.jrun.spec.validate.Checks.hasNul;
+import static dev.jrun.spec.validate.Checks.isEmpty;
+import static dev.jrun.spec.validate.Checks.quote;
+import static dev.jrun.spec.validate.JsonPath.field;
+import static dev.jrun.spec.validate.JsonPath.index;
+
+import dev.jrun.spec.linux.MountOptions;
+import dev.jrun.spec.model.Linux;
+import dev.jrun.spec.model.Mount;
+import java.util.List;
+
+/** The {@code mounts} list. */
+final class MountRules {
+    private final Findings f;
+
+    MountRules(Findings f) {
+        this.f = f;
+    }
+
+    void check(List<Mount> mounts, Linux linux) {
+        boolean userns = linux != null && linux.hasNamespace("user");
+        for (int i = 0; i < mounts.size(); i++) {
+            Mount m = mounts.get(i);
+            String at = index("mounts", i);
+            String dest = m.destination();
+            if (isEmpty(dest)) {
+                f.error(field(at, "destination"), "must be set");
+            } else if (!dest.startsWith("/")) {
+                // config.md v1.3.0: on Linux relative destinations are deprecated, not invalid.
+                f.warn(field(at, "destination"), "relative destinations are deprecated; "
+                        + quote(dest) + " is taken as relative to \"/\"");
+            }
+            // The mount is later passed through a netlink-style encoding that cannot carry NULs.
+            if (hasNul(dest)) {
+                f.error(field(at, "destination"), "must not contain a NUL byte");
+            }
+            if (hasNul(m.source())) {
+                f.error(field(at, "source"), "must not contain a NUL byte");
+            }
+            if (hasNul(m.type())) {
+                f.error(field(at, "type"), "must not contain a NUL byte");
+            }
+            boolean bind = MountOptions.isBind(m.options());
+            if (bind) {
+                dataOptions(m.options(), field(at, "options"));
+            }
+            idMapped(m, at, bind, userns);
+        }
+    }
+
+    /**
+     * runc refuses filesystem-specific options on bind mounts: the kernel would silently ignore
+     * them, as a bind mount creates no new superblock.
+     */
+    private void dataOptions(List<String> options, String at) {
+        for (String option : options) {
+            if (!MountOptions.isKnown(option)) {
+                f.error(at, "bind mounts cannot take filesystem-specific options (" + quote(option) + ")");
+                return;
+            }
+        }
+    }
+
+    private void idMapped(Mount m, String at, boolean bind, boolean userns) {
+        boolean hasUid = m.uidMappings() != null;
+        boolean hasGid = m.gidMappings() != null;
+        boolean option = m.hasOption("idmap") || m.hasOption("ridmap");
+        if (hasUid != hasGid) {
+            f.error(field(at, hasUid ? "gidMappings" : "uidMappings"),
+                    "uidMappings and gidMappings must be given together");
+        }
+        if (!option && !hasUid && !hasGid) {
+            return;
+        }
+        if (!bind) {
+            f.error(field(at, "options"), "id-mapped mounts must be bind mounts (add \"bind\" or \"rbind\")");
+        }
+        if (!option) {
+            f.warn(field(at, "options"), "should contain \"idmap\" or \"ridmap\" when mappings are given");
+        }
+        if (!hasUid && !hasGid && !userns) {
+            f.error(field(at, "options"),
+                    "\"idmap\" and \"ridmap\" need uidMappings and gidMappings, or a user namespace to take them from");
+        }
+        IdMappingRules rules = new IdMappingRules(f);
+        if (hasUid) {
+            if (m.uidMappings().isEmpty()) {
+                f.error(field(at, "uidMappings"), "must not be empty");
+            }
+            rules.check(m.uidMappings(), field(at, "uidMappings"));
+        }
+        if (hasGid) {
+            if (m.gidMappings().isEmpty()) {
+                f.error(field(at, "gidMappings"), "must not be empty");
+            }
+            rules.check(m.gidMappings(), field(at, "gidMappings"));
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package dev.jrun.spec.validate;
+
+import static dev.jrun.spec.validate.Checks.isEmpty;
+import static dev.jrun.spec.validate.Checks.oneOf;
+import static dev.jrun.spec.validate.Checks.quote;
+import static dev.jrun.spec.validate.JsonPath.field;
+import static dev.jrun.spec.validate.JsonPath.index;
+import static dev.jrun.spec.validate.JsonPath.key;
+
+import dev.jrun.spec.model.LinuxBlockIO;
+import dev.jrun.spec.model.LinuxCPU;
+import dev.jrun.spec.model.LinuxDeviceCgroup;
+import dev.jrun.spec.model.LinuxHugepageLimit;
+import dev.jrun.spec.model.LinuxMemory;
+import dev.jrun.spec.model.LinuxNetwork;
+import dev.jrun.spec.model.LinuxRdma;
+import dev.jrun.spec.model.LinuxResources;
+import dev.jrun.spec.model.LinuxThrottleDevice;
+import dev.jrun.spec.model.LinuxWeightDevice;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * cgroup limits, checked against the ranges the kernel accepts so that a bad value is reported
+ * with its JSON path before anything is created, rather than as a write error halfway through.
+ * For values where the spec gives no "unset" marker, 0 is treated as unset, as runc does.
+ */
+final class ResourceRules {
+    private static final long MAX_SHARES = 262_144;
+    private static final long MIN_CFS_MICROS = 1_000;
+    private static final long MAX_CFS_PERIOD_MICROS = 1_000_000;
+
+    private final Findings f;
+    private final boolean update;
+
+    /** @param update an {@code update} document, where an absent field keeps the current value */
+    ResourceRules(Findings f, boolean update) {
+        this.f = f;
+        this.update = update;
+    }
+
+    void check(LinuxResources r, String at) {
+        if (r.devices() != null) {
+            devices(r.devices(), field(at, "devices"));
+        }
+        if (r.memory() != null) {
+            memory(r.memory(), field(at, "memory"));
+        }
+        if (r.cpu() != null) {
+            cpu(r.cpu(), field(at, "cpu"));
+        }
+        if (r.pids() != null && r.pids().limit() != null && r.pids().limit() < -1) {
+            f.error(field(field(at, "pids"), "limit"), "must be -1 (unlimited) or at least 0");
+        }
+        if (r.blockIO() != null) {
+            blockIO(r.blockIO(), field(at, "blockIO"));
+        }
+        if (r.hugepageLimits() != null) {
+            hugepages(r.hugepageLimits(), field(at, "hugepageLimits"));
+        }
+        if (r.network() != null) {
+            network(r.network(), field(at, "network"));
+        }
+        if (r.rdma() != null) {
+            for (Map.Entry<String, LinuxRdma> e : r.rdma().entrySet()) {
+                LinuxRdma limits = e.getValue();
+                if (limits.hcaHandles() == null && limits.hcaObjects() == null) {
+                    f.error(key(field(at, "rdma"), e.getKey()), "must set hcaHandles, hcaObjects or both");
+                }
+            }
+        }
+        if (r.unified() != null) {
+            unified(r.unified(), field(at, "unified"));
+        }
+    }
+
+    private void devices(List<LinuxDeviceCgroup> rules, String at) {
+        for (int i = 0; i < rules.size(); i++) {
+            LinuxDeviceCgroup d = rules.get(i);
+            String here = index(at, i);
+            if (d.type() != null && !oneOf(d.type(), "a", "b", "c")) {
+                f.error(field(here, "type"), "must be a, b or c, not " + quote(d.type()));
+            }
+            // runc refuses an empty access string rather than guess what it means.
+            if (isEmpty(d.access())) {
+                f.error(field(here, "access"), "must be set (letters from \"rwm\")");
+            } else if (!onlyLetters(d.access(), "rwm")) {
+                f.error(field(here, "access"), "must contain only the letters r, w and m");
+            }
+            wildcard(d.major(), field(here, "major"));
+            wildcard(d.minor(), field(here, "minor"));
+        }
+    }
+
+    private void wildcard(Long n, String at) {
+        if (n != null && n < -1) {
+            f.error(at, "must be -1 (any) or at least 0");
+        }
+    }
+
+    private void memory(LinuxMemory m, String at) {
+        bytes(m.limit(), field(at, "limit"));
+        bytes(m.reservation(), field(at, "reservation"));
+        bytes(m.swap(), field(at, "swap"));
+        bytes(m.kernel(), field(at, "kernel"));
+        bytes(m.kernelTCP(), field(at, "kernelTCP"));
+        if (m.kernel() != null) {
+            f.warn(field(at, "kernel"), "ignored: kernel memory limits are not supported");
+        }
+        if (m.kernelTCP() != null) {
+            f.warn(field(at, "kernelTCP"), "ignored: kernel memory limits are not supported");
+        }
+        // Docker sends -1 for "unset"; as a uint64 that is the largest value.
+        Long swappiness = m.swappiness();
+        if (swappiness != null && swappiness != -1L && (swappiness < 0 || swappiness > 100)) {
+            f.error(field(at, "swappiness"), "must be between 0 and 100");
+        }
+        long limit = m.limit() == null ? 0 : m.limit();
+        long swap = m.swap() == null ? 0 : m.swap();
+        if (swap > 0) {
+            if (limit > 0 && swap < limit) {
+                f.error(field(at, "swap"), "must not be below memory.limit: swap counts memory plus swap");
+            } else if (limit == 0 && !update) {
+                f.error(field(at, "swap"), "needs memory.limit to be set too");
+            }
+        }
+    }
+
+    private void bytes(Long n, String at) {
+        if (n != null && n < -1) {
+            f.error(at, "must be -1 (unlimited) or at least 0");
+        }
+    }
+
+    private void cpu(LinuxCPU c, String at) {
+        Long shares = c.shares();
+        if (shares != null && shares != 0 && (shares < 2 || shares > MAX_SHARES)) {
+            f.error(field(at, "shares"), "must be between 2 and " + MAX_SHARES);
+        }
+        Long quota = c.quota();
+        if (quota != null && quota != 0 && quota != -1 && quota < MIN_CFS_MICROS) {
+            f.error(field(at, "quota"), "must be -1 (unlimited) or at least " + MIN_CFS_MICROS);
+        }
+        Long period = c.period();
+        if (period != null && period != 0 && (period < MIN_CFS_MICROS || period > MAX_CFS_PERIOD_MICROS)) {
+            f.error(field(at, "period"), "must be between " + MIN_CFS_MICROS + " and " + MAX_CFS_PERIOD_MICROS);
+        }
+        Long burst = c.burst();
+        if (burst != null && quota != null && quota > 0 && Long.compareUnsigned(burst, quota) > 0) {
+            f.error(field(at, "burst"), "must not exceed cpu.quota");
+        }
+        if (c.realtimeRuntime() != null && c.realtimeRuntime() < -1) {
+            f.error(field(at, "realtimeRuntime"), "must be -1 (unlimited) or at least 0");
+        }
+        Checks.cpuList(f, c.cpus(), field(at, "cpus"));
+        Checks.cpuList(f, c.mems(), field(at, "mems"));
+        if (c.idle() != null && c.idle() != 0 && c.idle() != 1) {
+            f.error(field(at, "idle"), "must be 0 or 1");
+        }
+    }
+
+    private void blockIO(LinuxBlockIO b, String at) {
+        weight(b.weight(), field(at, "weight"));
+        weight(b.leafWeight(), field(at, "leafWeight"));
+        if (b.weightDevice() != null) {
+            for (int i = 0; i < b.weightDevice().size(); i++) {
+                LinuxWeightDevice d = b.weightDevice().get(i);
+                String here = index(field(at, "weightDevice"), i);
+                deviceNumbers(d.major(), d.minor(), here);
+                if (d.weight() == null && d.leafWeight() == null) {
+                    f.error(here, "must set weight, leafWeight or both");
+                }
+                weight(d.weight(), field(here, "weight"));
+                weight(d.leafWeight(), field(here, "leafWeight"));
+            }
+        }
+        throttle(b.throttleReadBpsDevice(), field(at, "throttleReadBpsDevice"));
+        throttle(b.throttleWriteBpsDevice(), field(at, "throttleWriteBpsDevice"));
+        throttle(b.throttleReadIOPSDevice(), field(at, "throttleReadIOPSDevice"));
+        throttle(b.throttleWriteIOPSDevice(), field(at, "throttleWriteIOPSDevice"));
+    }
+
+    /** blkio.weight's range; runc maps it linearly onto cgroup v2's io.weight (1..10000). */
+    private void weight(Integer w, String at) {
+        if (w != null && w != 0 && (w < 10 || w > 1000)) {
+            f.error(at, "must be between 10 and 1000");
+        }
+    }
+
+    private void throttle(List<LinuxThrottleDevice> devices, String at) {
+        if (devices != null) {
+            for (int i = 0; i < devices.size(); i++) {
+                LinuxThrottleDevice d = devices.get(i);
+                deviceNumbers(d.major(), d.minor(), index(at, i));
+            }
+        }
+    }
+
+    private void deviceNumbers(Long major, Long minor, String at) {
+        if (major != null && major < 0) {
+            f.error(field(at, "major"), "must not be negative");
+        }
+        if (minor != null && minor < 0) {
+            f.error(field(at, "minor"), "must not be negative");
+        }
+    }
+
+    private void hugepages(List<LinuxHugepageLimit> limits, String at) {
+        for (int i = 0; i < limits.size(); i++) {
+            String size = limits.get(i).pageSize();
+            String here = field(index(at, i), "pageSize");
+            if (isEmpty(size)) {
+                f.error(here, "must be set");
+            } else if (!isPageSize(size)) {
+                f.error(here, quote(size) + " is not a page size such as 64KB, 2MB or 1GB");
+            }
+        }
+    }
+
+    /** {@code <digits><K|M|G|T|P>B}, the names of the hugetlb controller's files. */
+    private static boolean isPageSize(String s) {
+        int n = s.length();
+        if (n < 3 || s.charAt(n - 1) != 'B' || "KMGTP".indexOf(s.charAt(n - 2)) < 0) {
+            return false;
+        }
+        for (int i = 0; i < n - 2; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return s.charAt(0) != '0';
+    }
+
+    private void network(LinuxNetwork n, String at) {
+        if (n.priorities() != null) {
+            for (int i = 0; i < n.priorities().size(); i++) {
+                if (isEmpty(n.priorities().get(i).name())) {
+                    f.error(field(index(field(at, "priorities"), i), "name"), "must be set");
+                }
+            }
+        }
+    }
+
+    private void unified(Map<String, String> unified, String at) {
+        for (Map.Entry<String, String> e : unified.entrySet()) {
+            String name = e.getKey();
+            String here = key(at, name);
+            int dot = name.indexOf('.');
+            if (dot <= 0 || dot == name.length() - 1 || name.indexOf('/') >= 0) {
+                f.error(here, "not a cgroup v2 file name (expected <controller>.<name>)");
+            } else if (name.equals("cpu.weight")) {
+                cpuWeight(e.getValue(), here);
+            }
+        }
+    }
+
+    private void cpuWeight(String value, String at) {
+        String v = value.strip();
+        long w;
+        try {
+            w = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            f.error(at, "must be a number between 1 and 10000");
+            return;
+        }
+        if (w < 1 || w > 10_000) {
+            f.error(at, "must be between 1 and 10000");
+        }
+    }
+
+    private static boolean onlyLetters(String s, String allowed) {
+        for (int i = 0; i < s.length(); i++) {
+            if (allowed.indexOf(s.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

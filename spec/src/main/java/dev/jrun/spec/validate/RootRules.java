@@ -1,0 +1,88 @@
+package dev.jrun.spec.validate;
+
+import static dev.jrun.spec.validate.Checks.isEmpty;
+
+import dev.jrun.spec.model.Root;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * The root filesystem. Besides the spec's "a directory MUST exist there", this refuses the paths
+ * an attacker would use to point the container at the host: ".." components, symbolic links
+ * (runc requires the rootfs path to be its own real path), and anything resolving to "/".
+ */
+final class RootRules {
+    private final Findings f;
+
+    RootRules(Findings f) {
+        this.f = f;
+    }
+
+    void check(Root root, Path bundle) {
+        if (root == null) {
+            f.error("root", "must be set");
+            return;
+        }
+        String path = root.path();
+        if (isEmpty(path)) {
+            f.error("root.path", "must be set");
+            return;
+        }
+        if (hasDotDot(path)) {
+            f.error("root.path", "must not contain \"..\" components");
+            return;
+        }
+        if (path.indexOf('\0') >= 0) {
+            f.error("root.path", "must not contain a NUL byte");
+            return;
+        }
+        Path rootfs;
+        try {
+            // runc resolves a relative rootfs against its working directory, the bundle as the
+            // kernel reports it: already free of symbolic links.
+            rootfs = path.startsWith("/")
+                    ? Path.of(path).normalize()
+                    : bundle.toAbsolutePath().toRealPath().resolve(path).normalize();
+        } catch (IOException e) {
+            f.error("root.path", "cannot resolve the bundle directory " + bundle + ": " + reason(e));
+            return;
+        } catch (RuntimeException e) {
+            f.error("root.path", "is not a valid path");
+            return;
+        }
+        if (!Files.exists(rootfs, LinkOption.NOFOLLOW_LINKS)) {
+            f.error("root.path", "directory " + rootfs + " does not exist");
+            return;
+        }
+        Path real;
+        try {
+            real = rootfs.toRealPath();
+        } catch (IOException e) {
+            f.error("root.path", "cannot resolve " + rootfs + ": " + reason(e));
+            return;
+        }
+        if (real.getParent() == null) {
+            f.error("root.path", "must not resolve to the host root directory");
+        } else if (!real.equals(rootfs)) {
+            f.error("root.path", rootfs + " must not be or pass through a symbolic link (it resolves to "
+                    + real + ")");
+        } else if (!Files.isDirectory(real)) {
+            f.error("root.path", rootfs + " is not a directory");
+        }
+    }
+
+    private static boolean hasDotDot(String path) {
+        for (String part : path.split("/", -1)) {
+            if (part.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String reason(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}
