@@ -1,0 +1,47 @@
+package dev.jrun.cli;
+
+import dev.jrun.runtime.container.CreateOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+/** `create`: set the container up and leave its process waiting for `start`. */
+final class CreateCommand implements Subcommand {
+    @Override
+    public String name() {
+        return "create";
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return withCreateFlags(Options.command(name(), "create a container"));
+    }
+
+    /** The flags `create` and `run` share. */
+    static CommandSpec withCreateFlags(CommandSpec spec) {
+        spec.addOption(Options.value("DIR", "path to the bundle (default: the current directory)", "--bundle", "-b"));
+        spec.addOption(Options.value("PATH", "unix socket to send the pty master to", "--console-socket"));
+        spec.addOption(Options.value("FILE", "write the container's host pid to FILE", "--pid-file"));
+        spec.addOption(Options.flag("use MS_MOVE and chroot instead of pivot_root", "--no-pivot"));
+        spec.addOption(Options.flag("do not create a new session keyring", "--no-new-keyring"));
+        spec.addOption(Options.value("N", "pass N more fds (3..3+N-1) to the container", "--preserve-fds"));
+        spec.addPositional(Options.positional("ID", "1", "container id"));
+        return spec;
+    }
+
+    static CreateOptions createOptions(ParseResult r) throws Options.UsageException {
+        String bundle = Options.string(r, "--bundle");
+        String socket = Options.string(r, "--console-socket");
+        String pidFile = Options.string(r, "--pid-file");
+        return new CreateOptions(Path.of(bundle == null ? "" : bundle).toAbsolutePath(),
+                pidFile == null ? null : Path.of(pidFile), socket == null ? null : Path.of(socket),
+                Options.isSet(r, "--no-pivot"), Options.isSet(r, "--no-new-keyring"),
+                Options.integer(r, "--preserve-fds", 0));
+    }
+
+    @Override
+    public int run(ParseResult r, Context ctx) throws Exception {
+        ctx.containers().create(Options.id(r), createOptions(r));
+        return 0;
+    }
+}

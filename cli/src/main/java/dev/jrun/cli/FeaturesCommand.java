@@ -1,0 +1,27 @@
+package dev.jrun.cli;
+
+import dev.jrun.runtime.FeaturesReport;
+import dev.jrun.spec.SpecWriter;
+import dev.jrun.spec.json.JsonStyle;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+/** `features`: what this build implements, from the tables the code itself uses. */
+final class FeaturesCommand implements Subcommand {
+    @Override
+    public String name() {
+        return "features";
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return Options.command(name(), "show the features jrun implements");
+    }
+
+    @Override
+    public int run(ParseResult r, Context ctx) throws Exception {
+        ctx.out().write(SpecWriter.write(FeaturesReport.build(), JsonStyle.FOUR_SPACES));
+        ctx.out().println();
+        return 0;
+    }
+}

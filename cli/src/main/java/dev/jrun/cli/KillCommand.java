@@ -1,0 +1,34 @@
+package dev.jrun.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+/** `kill [--all] ID [SIGNAL]`, SIGTERM by default. */
+final class KillCommand implements Subcommand {
+    @Override
+    public String name() {
+        return "kill";
+    }
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Options.command(name(), "send a signal to a container's process");
+        spec.addOption(Options.flag("signal every process in the container", "--all", "-a"));
+        spec.addPositional(Options.positional("ID", "1", "container id"));
+        spec.addPositional(Options.positional("SIGNAL", "0..1", "signal name or number (default TERM)"));
+        return spec;
+    }
+
+    @Override
+    public int run(ParseResult r, Context ctx) throws Exception {
+        String sig = r.matchedPositionalValue(1, "TERM");
+        int signal;
+        try {
+            signal = Signals.parse(sig);
+        } catch (IllegalArgumentException e) {
+            throw new Options.UsageException(e.getMessage());
+        }
+        ctx.containers().kill(Options.id(r), signal, Options.isSet(r, "--all"));
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.jrun.cli;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Where jrun reports: errors go to stderr as one line, and to --log as a JSON line (runc's
+ * logrus shape, which containerd's shim parses and rejects if not JSON) or a text line.
+ */
+final class Log {
+    private final PrintStream stderr;
+    private final String file;
+    private final boolean json;
+    private final boolean debug;
+
+    Log(PrintStream stderr, String file, boolean json, boolean debug) {
+        this.stderr = stderr;
+        this.file = file == null || file.isEmpty() ? null : file;
+        this.json = json;
+        this.debug = debug;
+    }
+
+    void error(String message) {
+        stderr.println(message);
+        append("error", message);
+    }
+
+    void warn(String message) {
+        if (file == null) {
+            stderr.println("warning: " + message);
+        }
+        append("warning", message);
+    }
+
+    void debug(String message) {
+        if (!debug) {
+            return;
+        }
+        if (file == null) {
+            stderr.println("debug: " + message);
+        }
+        append("debug", message);
+    }
+
+    private void append(String level, String message) {
+        if (file == null) {
+            return;
+        }
+        String time = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String line = json
+                ? "{\"level\":\"" + level + "\",\"msg\":" + quote(message) + ",\"time\":\"" + time + "\"}\n"
+                : "time=\"" + time + "\" level=" + level + " msg=" + quote(message) + "\n";
+        try (OutputStream out = new FileOutputStream(file, true)) {
+            out.write(line.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            stderr.println("cannot write to log " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A JSON string literal (also valid as logrus' quoted text value). */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.jrun.cli;
+
+import dev.jrun.runtime.container.JrunException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+/** The jrun command line: runc's global flags, then one subcommand. */
+public final class Main {
+    static final String DEFAULT_ROOT = "/run/jrun";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
+        int status = run(args, out, System.err);
+        out.flush();
+        System.exit(status);
+    }
+
+    static List<Subcommand> subcommands() {
+        return List.of(new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(),
+                new ListCommand(), new KillCommand(), new DeleteCommand(), new SpecCommand(), new FeaturesCommand(),
+                new ValidateCommand());
+    }
+
+    static CommandSpec rootSpec(List<Subcommand> subs) {
+        CommandSpec root = Options.command("jrun", "an OCI container runtime, a drop-in replacement for runc");
+        root.addOption(Options.value("DIR", "root directory for container state (default " + DEFAULT_ROOT + ")", "--root"));
+        root.addOption(Options.value("FILE", "append log lines to FILE", "--log"));
+        root.addOption(Options.value("FORMAT", "log format: text or json", "--log-format"));
+        root.addOption(Options.flag("log debug output", "--debug"));
+        root.addOption(Options.flag("use the systemd cgroup driver", "--systemd-cgroup"));
+        root.addOption(Options.value("VALUE", "accepted for runc compatibility (true, false, auto)", "--rootless"));
+        root.addOption(Options.value("PATH", "accepted for runc compatibility", "--criu"));
+        root.addOption(Options.flag("print the version", "--version", "-v"));
+        for (Subcommand s : subs) {
+            root.addSubcommand(s.name(), s.spec());
+        }
+        return root;
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        List<Subcommand> subs = subcommands();
+        CommandLine cli = new CommandLine(rootSpec(subs));
+        ParseResult root;
+        try {
+            root = cli.parseArgs(LongFlags.normalize(args));
+        } catch (CommandLine.ParameterException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        String format = root.matchedOptionValue("--log-format", "text");
+        Log log = new Log(err, root.matchedOptionValue("--log", (String) null), "json".equals(format),
+                root.hasMatchedOption("--debug"));
+        if (!format.equals("text") && !format.equals("json")) {
+            log.error("invalid log format \"" + format + "\": text or json");
+            return 1;
+        }
+        if (root.hasMatchedOption("--version")) {
+            out.print(version());
+            return 0;
+        }
+        if (CommandLine.printHelpIfRequested(root)) {
+            return 0;
+        }
+        ParseResult sub = root.subcommand();
+        if (sub == null) {
+            cli.usage(out);
+            return args.length == 0 ? 0 : 1;
+        }
+        Subcommand command = null;
+        for (Subcommand s : subs) {
+            if (s.name().equals(sub.commandSpec().name())) {
+                command = s;
+            }
+        }
+        Context ctx = new Context(Path.of(root.matchedOptionValue("--root", DEFAULT_ROOT)), log, out,
+                root.hasMatchedOption("--systemd-cgroup"));
+        try {
+            if (ctx.systemdCgroup() && (command instanceof CreateCommand || command instanceof RunCommand)) {
+                refuseSystemd();
+            }
+            return command.run(sub, ctx);
+        } catch (JrunException | Options.UsageException e) {
+            log.error(e.getMessage());
+        } catch (IOException e) {
+            log.error(e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (Exception e) {
+            // a bug: keep the trace for the report, but still one line for the caller
+            log.error("internal error: " + e);
+            if (root.hasMatchedOption("--debug")) {
+                e.printStackTrace(err);
+            }
+        }
+        return 1;
+    }
+
+    /** sd_booted(): systemd is running when /run/systemd/system exists. */
+    private static void refuseSystemd() throws JrunException {
+        if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
+            throw new JrunException("--systemd-cgroup: systemd is not running on this host (no /run/systemd/system); "
+                    + "run without --systemd-cgroup to use the cgroupfs driver");
+        }
+        throw new JrunException("--systemd-cgroup: jrun has no systemd cgroup driver yet; run without "
+                + "--systemd-cgroup to use the cgroupfs driver");
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // fall back to unknown
+        }
+        return "jrun version " + p.getProperty("version", "unknown") + "\n"
+                + "commit: " + p.getProperty("commit", "unknown") + "\n"
+                + "spec: " + dev.jrun.spec.OciVersion.CURRENT + "\n";
+    }
+
+    /** runc (urfave/cli) also accepts long flags with one dash: -pid-file, -bundle. */
+    static final class LongFlags {
+        private LongFlags() {
+        }
+
+        static String[] normalize(String[] args) {
+            List<String> out = new ArrayList<>(args.length);
+            boolean literal = false;
+            for (String a : args) {
+                if (!literal && a.length() > 2 && a.charAt(0) == '-' && a.charAt(1) != '-' && Character.isLetter(a.charAt(1))
+                        && KNOWN.contains(a.substring(1).split("=", 2)[0])) {
+                    out.add("-" + a);
+                } else {
+                    out.add(a);
+                }
+                if (a.equals("--")) {
+                    literal = true;
+                }
+            }
+            return out.toArray(new String[0]);
+        }
+
+        private static final java.util.Set<String> KNOWN = java.util.Set.of("root", "log", "log-format", "debug",
+                "systemd-cgroup", "rootless", "criu", "version", "bundle", "console-socket", "pid-file", "no-pivot",
+                "no-new-keyring", "preserve-fds", "detach", "keep", "all", "force", "format", "quiet", "help");
+    }
+}

@@ -1,0 +1,75 @@
+package dev.jrun.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
+/** Shorthands for building runc's flags with picocli's programmatic API. */
+final class Options {
+    private Options() {
+    }
+
+    static CommandSpec command(String name, String description) {
+        CommandSpec spec = CommandSpec.create().name(name);
+        spec.usageMessage().description(description);
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("show help").build());
+        return spec;
+    }
+
+    static OptionSpec value(String label, String description, String... names) {
+        return OptionSpec.builder(names).type(String.class).arity("1").paramLabel(label).description(description).build();
+    }
+
+    static OptionSpec repeated(String label, String description, String... names) {
+        return OptionSpec.builder(names).type(String[].class).auxiliaryTypes(String.class).arity("1").paramLabel(label)
+                .description(description).build();
+    }
+
+    static OptionSpec flag(String description, String... names) {
+        return OptionSpec.builder(names).type(boolean.class).arity("0").description(description).build();
+    }
+
+    static PositionalParamSpec positional(String label, String arity, String description) {
+        return PositionalParamSpec.builder().paramLabel(label).type(String.class).arity(arity).description(description)
+                .build();
+    }
+
+    static String id(ParseResult r) {
+        return r.matchedPositionalValue(0, (String) null);
+    }
+
+    static boolean isSet(ParseResult r, String name) {
+        Boolean v = r.matchedOptionValue(name, Boolean.FALSE);
+        return Boolean.TRUE.equals(v);
+    }
+
+    static String string(ParseResult r, String name) {
+        return r.matchedOptionValue(name, (String) null);
+    }
+
+    static int integer(ParseResult r, String name, int dflt) throws UsageException {
+        String v = string(r, name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("invalid value \"" + v + "\" for " + name + ": must be a non-negative integer");
+        }
+    }
+
+    /** A bad command line: exit status 2 is not used by runc, which exits 1 for everything. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.jrun.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Command-line parsing and error reporting, without root and without running containers. */
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int status, String out, String err) {
+    }
+
+    static Result jrun(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void versionNamesJrunCommitAndSpec() {
+        Result r = jrun("--version");
+        assertEquals(0, r.status());
+        String[] lines = r.out().split("\n");
+        assertTrue(lines[0].startsWith("jrun version "), r.out());
+        assertTrue(lines[1].startsWith("commit: "), r.out());
+        assertEquals("spec: 1.3.0", lines[2]);
+        assertEquals(r.out(), jrun("-v").out());
+    }
+
+    @Test
+    void globalFlagsTakeEveryForm() {
+        for (List<String> form : List.of(
+                List.of("--root", tmp.toString(), "state", "x"),
+                List.of("--root=" + tmp, "state", "x"),
+                List.of("-root", tmp.toString(), "state", "x"),
+                List.of("-root=" + tmp, "state", "x"))) {
+            Result r = jrun(form.toArray(new String[0]));
+            assertEquals(1, r.status(), form.toString());
+            assertEquals("container \"x\" does not exist\n", r.err(), form.toString());
+        }
+    }
+
+    @Test
+    void errorsGoToTheLogAsJsonLines() throws Exception {
+        Path log = tmp.resolve("log.json");
+        Result r = jrun("--root", tmp.toString(), "--log", log.toString(), "--log-format", "json", "state", "gone");
+        assertEquals(1, r.status());
+        assertEquals("container \"gone\" does not exist\n", r.err());
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(1, lines.size());
+        assertTrue(lines.get(0).matches(
+                "\\{\"level\":\"error\",\"msg\":\"container \\\\\"gone\\\\\" does not exist\",\"time\":\"[0-9T:-]+Z\"}"),
+                lines.get(0));
+    }
+
+    @Test
+    void textLogIsLogrusShaped() throws Exception {
+        Path log = tmp.resolve("log.txt");
+        jrun("--root=" + tmp, "--log=" + log, "kill", "gone", "KILL");
+        String line = Files.readString(log);
+        assertTrue(line.matches("time=\"[0-9T:-]+Z\" level=error msg=\"container \\\\\"gone\\\\\" does not exist\"\n"), line);
+    }
+
+    @Test
+    void badLogFormatIsRefused() {
+        Result r = jrun("--log-format", "xml", "list");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("invalid log format \"xml\""), r.err());
+    }
+
+    @Test
+    void unknownSubcommandAndFlagFail() {
+        assertEquals(1, jrun("frobnicate").status());
+        Result r = jrun("--root", tmp.toString(), "delete", "--bogus", "x");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("--bogus"), r.err());
+    }
+
+    @Test
+    void deleteForceOfAnUnknownIdSucceeds() {
+        assertEquals(0, jrun("--root", tmp.toString(), "delete", "--force", "nope").status());
+        assertEquals(0, jrun("--root", tmp.toString(), "delete", "-f", "nope").status());
+        Result r = jrun("--root", tmp.toString(), "delete", "nope");
+        assertEquals(1, r.status());
+        assertEquals("container \"nope\" does not exist\n", r.err());
+    }
+
+    @Test
+    void invalidIdIsRefused() {
+        Result r = jrun("--root", tmp.toString(), "state", "../etc");
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("invalid container id \"../etc\""), r.err());
+    }
+
+    @Test
+    void listOfAnEmptyRoot() {
+        Result table = jrun("--root", tmp.toString(), "list");
+        assertEquals("ID          PID         STATUS      BUNDLE      CREATED     OWNER\n", table.out());
+        assertEquals("null\n", jrun("--root", tmp.toString(), "list", "--format", "json").out());
+        assertEquals("null\n", jrun("--root", tmp.toString(), "list", "-f=json").out());
+        assertEquals("", jrun("--root", tmp.toString(), "list", "-q").out());
+        assertEquals(1, jrun("--root", tmp.toString(), "list", "--format", "yaml").status());
+    }
+
+    @Test
+    void specWritesRuncsDefaultAndRefusesToOverwrite() throws Exception {
+        Result r = jrun("spec", "--bundle", tmp.toString());
+        assertEquals(0, r.status(), r.err());
+        String config = Files.readString(tmp.resolve("config.json"));
+        assertTrue(config.startsWith("{\n\t\"ociVersion\": \"1.3.0\",\n"), config);
+        Result again = jrun("spec", "-b", tmp.toString());
+        assertEquals(1, again.status());
+        assertEquals("File " + tmp.resolve("config.json") + " exists. Remove it first\n", again.err());
+        Path rootless = tmp.resolve("rl");
+        Files.createDirectory(rootless);
+        assertEquals(0, jrun("spec", "--rootless", "--bundle=" + rootless).status());
+        assertTrue(Files.readString(rootless.resolve("config.json")).contains("\"uidMappings\""));
+    }
+
+    @Test
+    void validateReportsEveryProblem() throws Exception {
+        Files.writeString(tmp.resolve("config.json"), "{\"ociVersion\":\"1.3.0\",\"process\":{\"args\":[],\"cwd\":\"rel\"},"
+                + "\"root\":{\"path\":\"rootfs\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pid\"}]}}");
+        Result r = jrun("validate", "--bundle", tmp.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.out().contains("config.json: process.args: must not be empty"), r.out());
+        assertTrue(r.out().contains("config.json: process.cwd:"), r.out());
+        assertTrue(r.out().contains("config.json: root.path:"), r.out());
+        assertTrue(r.out().contains("config.json: linux.namespaces[1].type:"), r.out());
+    }
+
+    @Test
+    void validateAcceptsTheDefaultSpec() throws Exception {
+        jrun("spec", "--bundle", tmp.toString());
+        Files.createDirectory(tmp.resolve("rootfs"));
+        Result r = jrun("validate", "--bundle", tmp.toString());
+        assertEquals(0, r.status(), r.out());
+        assertTrue(r.out().endsWith(": valid\n"), r.out());
+    }
+
+    @Test
+    void validateNamesMalformedJsonPosition() throws Exception {
+        Files.writeString(tmp.resolve("config.json"), "{\n  \"ociVersion\": \"1.3.0\",\n  }\n");
+        Result r = jrun("validate", "--bundle", tmp.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.out().startsWith("config.json: line 3, column"), r.out());
+    }
+
+    @Test
+    void validateOfAMissingConfigSaysSo() {
+        Result r = jrun("validate", "--bundle", tmp.toString());
+        assertEquals(1, r.status());
+        assertEquals("config.json: no such file in bundle " + tmp + "\n", r.out());
+    }
+
+    @Test
+    void featuresListsOnlyWhatIsImplemented() {
+        Result r = jrun("features");
+        assertEquals(0, r.status());
+        assertTrue(r.out().startsWith("{\n    \"ociVersionMin\": \"1.0.0\",\n    \"ociVersionMax\": \"1.3.0\","), r.out());
+        assertTrue(r.out().contains("\"rbind\""));
+        assertTrue(!r.out().contains("\"tmpcopyup\""), "tmpcopyup is not implemented");
+    }
+
+    @Test
+    void killRejectsUnknownSignals() {
+        Result r = jrun("--root", tmp.toString(), "kill", "x", "SIGBOGUS");
+        assertEquals(1, r.status());
+        assertEquals("unknown signal \"SIGBOGUS\"\n", r.err());
+    }
+
+    @Test
+    void systemdCgroupIsRefusedClearlyWithoutSystemd() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isDirectory(Path.of("/run/systemd/system")));
+        Result r = jrun("--systemd-cgroup", "--root", tmp.toString(), "create", "--bundle", tmp.toString(), "x");
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("--systemd-cgroup: systemd is not running on this host"), r.err());
+    }
+}

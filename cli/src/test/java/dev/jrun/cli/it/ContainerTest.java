@@ -1,0 +1,183 @@
+package dev.jrun.cli.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.jrun.testbundles.Bundle;
+import dev.jrun.testbundles.BusyboxBundle;
+import dev.jrun.testbundles.ConfigEditor;
+import dev.jrun.testbundles.FileTrees;
+import dev.jrun.testbundles.Json;
+import dev.jrun.testbundles.Probe;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Base of the integration tests: real containers run by the built `jrun` (build/dist), as
+ * root, from busybox bundles, asserting what the in-container probe reports.  They run under
+ * `make test` (-Djrun.integration=true); a plain `mvn test` skips them, and with the flag set
+ * a missing prerequisite is a failure, not a skip.
+ */
+public abstract class ContainerTest {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    protected static Path jrun;
+    protected static BusyboxBundle busybox;
+
+    protected Path work;
+    protected Path root;
+    private final List<String> ids = new ArrayList<>();
+
+    /** The result of one jrun call. */
+    public record Result(int status, String out, String err) {
+        public Map<String, Object> json() {
+            return Json.parseObject(out);
+        }
+
+        public Result ok() {
+            if (status != 0) {
+                fail("jrun exited " + status + "\nstdout: " + out + "\nstderr: " + err);
+            }
+            return this;
+        }
+    }
+
+    @BeforeAll
+    static void requireRootAndBuild() throws IOException {
+        Assumptions.assumeTrue("true".equals(System.getProperty("jrun.integration")),
+                "integration tests run under `make test` (-Djrun.integration=true)");
+        if (!"0".equals(idU())) {
+            fail("integration tests must run as root");
+        }
+        String dist = System.getProperty("jrun.dist");
+        if (dist == null || !Files.isExecutable(Path.of(dist, "bin", "jrun"))) {
+            fail("-Djrun.dist must name a built dist (make dist): " + dist);
+        }
+        jrun = Path.of(dist, "bin", "jrun");
+        if (busybox == null) {
+            busybox = BusyboxBundle.builder().probe(Probe.binary()).build();
+        }
+    }
+
+    private static String idU() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                .findFirst().map(l -> l.split("\\s+")[1]).orElse("?");
+    }
+
+    @BeforeEach
+    void makeWorkDir() throws IOException {
+        work = Files.createTempDirectory("jrun-it-");
+        root = work.resolve("state");
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException, InterruptedException {
+        for (String id : ids) {
+            jrun("delete", "--force", id);
+        }
+        FileTrees.delete(work);
+    }
+
+    /** A fresh, unique container id, deleted (forcibly) after the test. */
+    protected String newId() {
+        String id = getClass().getSimpleName().toLowerCase() + "-" + ProcessHandle.current().pid() + "-"
+                + COUNTER.incrementAndGet();
+        ids.add(id);
+        return id;
+    }
+
+    /**
+     * A busybox bundle whose container lives in a cgroup under /jrun-test (a path these tests
+     * own), edited by the test.
+     */
+    protected Bundle bundle(String id, Consumer<ConfigEditor> edits) throws IOException {
+        return busybox.create(work.resolve("bundle-" + id), c -> {
+            c.cgroupsPath("/jrun-test/" + id);
+            edits.accept(c);
+        });
+    }
+
+    protected Result jrun(String... args) throws IOException, InterruptedException {
+        return jrunIn(null, args);
+    }
+
+    protected Result jrunIn(Path cwd, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(jrun.toString());
+        cmd.add("--root");
+        cmd.add(root.toString());
+        cmd.addAll(Arrays.asList(args));
+        return exec(cwd, cmd, 60);
+    }
+
+    protected static Result exec(Path cwd, List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
+        File out = File.createTempFile("jrun-out", ".txt");
+        File err = File.createTempFile("jrun-err", ".txt");
+        try {
+            pb.redirectOutput(out).redirectError(err).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            Process p = pb.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("timed out: " + cmd);
+            }
+            return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                    Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        } finally {
+            out.delete();
+            err.delete();
+        }
+    }
+
+    /** Runs the probe with these arguments in a new container and returns its JSON report. */
+    protected Map<String, Object> probe(Consumer<ConfigEditor> edits, String... probeArgs)
+            throws IOException, InterruptedException {
+        String id = newId();
+        List<String> args = new ArrayList<>();
+        args.add(Probe.IN_CONTAINER);
+        args.addAll(Arrays.asList(probeArgs));
+        Bundle b = bundle(id, c -> {
+            c.args(args);
+            edits.accept(c);
+        });
+        Result r = jrun("run", "--bundle", b.dir().toString(), id).ok();
+        return r.json();
+    }
+
+    protected static String hostNamespace(String type) throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/self/ns", type)).toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    protected static <T> T get(Map<String, Object> json, String... path) {
+        Object cur = json;
+        for (String key : path) {
+            cur = ((Map<String, Object>) cur).get(key);
+        }
+        return (T) cur;
+    }
+
+    protected static long number(Object o) {
+        return ((Number) o).longValue();
+    }
+
+    protected static void assertStatus(String expected, Result state) {
+        assertEquals(expected, state.json().get("status"), state.out());
+    }
+}

@@ -1,0 +1,1342 @@
+/*
+ * jrun-init: the executor that builds a container from a plan compiled by the Java runtime.
+ *
+ * It holds no policy.  Java decides what to do and in which order; this program reads the plan
+ * from the sync socket and performs each primitive step, reporting progress and the first
+ * failure (step index, errno, detail) back.  It exists because a JVM cannot safely unshare a
+ * user or mount namespace (it is multi-threaded) and must never run inside the container.
+ *
+ * It is always executed from a sealed memfd (never from a file a container could overwrite)
+ * and stays non-dumpable until it execs the container process.
+ *
+ *   usage: jrun-init SYNC_FD KEEP_FROM KEEP_COUNT
+ * fds 0-2, 3..KEEP_FROM-1 (--preserve-fds) and KEEP_FROM..KEEP_FROM+KEEP_COUNT-1 (our own)
+ * survive start-up; every other inherited fd is closed first.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/capability.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "protocol.h"
+
+/* ---------------------------------------------------------------- plan model */
+
+struct arg {
+	char kind;          /* 'i', 's' or 'v' */
+	int64_t i;
+	char *s;            /* NUL-terminated copy; len excludes the NUL */
+	uint32_t len;
+	char **v;           /* NULL-terminated, for argv/env style lists */
+	uint32_t count;
+};
+
+struct step {
+	uint16_t op;
+	uint16_t argc;
+	struct arg *a;
+};
+
+static struct step *steps;
+static uint32_t nsteps;
+static int current_step = -1;
+
+/* ---------------------------------------------------------------- process state */
+
+static int sync_fd = -1;        /* closed once the container is reported created */
+static int proc_fd = -1;        /* the host's /proc, verified, opened before any namespace change */
+static int root_fd = -1;        /* the container rootfs (bind mount of itself), O_PATH */
+static int devnull_fd = -1;     /* verified char 1:3, for masking files */
+static int console_peer = -1;   /* the pty peer when the container has a terminal */
+static char *ack_payload;       /* payload of the last ACK (state JSON for hooks) */
+static uint32_t ack_len;
+static char exec_path[4096];    /* resolved by OP_LOOKUP_EXEC */
+static char *home_env;          /* "HOME=..." found by OP_DEFAULT_HOME */
+
+static void report_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/* ---------------------------------------------------------------- wire helpers */
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EPIPE;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int send_msg(uint32_t type, const void *payload, uint32_t len)
+{
+	uint32_t hdr[2] = { type, len };
+	if (sync_fd < 0)
+		return -1;
+	if (write_all(sync_fd, hdr, sizeof hdr) < 0)
+		return -1;
+	return len ? write_all(sync_fd, payload, len) : 0;
+}
+
+/* Reads one message; the payload is malloc'd (NUL-terminated for convenience). */
+static int recv_msg(uint32_t *type, char **payload, uint32_t *len)
+{
+	uint32_t hdr[2];
+	if (read_all(sync_fd, hdr, sizeof hdr) < 0)
+		return -1;
+	*type = hdr[0];
+	*len = hdr[1];
+	*payload = malloc((size_t)hdr[1] + 1);
+	if (!*payload)
+		return -1;
+	if (hdr[1] && read_all(sync_fd, *payload, hdr[1]) < 0)
+		return -1;
+	(*payload)[hdr[1]] = '\0';
+	return 0;
+}
+
+/* Sends data with one fd attached; used for the console socket and for framed MSG_FD messages. */
+static int send_fd(int sock, int fd, const void *data, size_t datalen)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = datalen };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof cbuf };
+	struct cmsghdr *c;
+	memset(cbuf, 0, sizeof cbuf);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The first failure ends the executor.  Before the container is created the parent turns
+ * (step, errno, detail) into a sentence; afterwards nobody listens on the socket, so the
+ * detail goes to stderr, which is the container's stderr.
+ */
+static void report_error(int err, const char *fmt, ...)
+{
+	char detail[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	if (sync_fd >= 0) {
+		size_t dlen = strlen(detail);
+		char *buf = malloc(8 + dlen);
+		if (buf) {
+			int32_t head[2] = { current_step, err };
+			memcpy(buf, head, 8);
+			memcpy(buf + 8, detail, dlen);
+			send_msg(MSG_ERROR, buf, (uint32_t)(8 + dlen));
+		}
+	} else {
+		char msg[2304];
+		int n;
+		if (err) {
+			char *e = strerror(err);
+			n = snprintf(msg, sizeof msg, "jrun: %s: %c%s\n", detail, (e[0] >= 'A' && e[0] <= 'Z') ? e[0] + 32 : e[0], e + 1);
+		} else {
+			n = snprintf(msg, sizeof msg, "jrun: %s\n", detail);
+		}
+		if (n > 0)
+			write_all(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+	}
+	/* 127 and 126 are what shells (and podman) expect for "not found" and "not executable" */
+	_exit(err == ENOENT ? 127 : err == EACCES ? 126 : 1);
+}
+
+#define FAIL(...) report_error(errno, __VA_ARGS__)
+/* the step itself failed: the parent's description of it says everything but the errno */
+#define FAIL_STEP() report_error(errno, "%s", "")
+
+/* Blocks until the parent answers a sync point.  An ABORT or a vanished parent ends us. */
+static void sync_with_parent(uint32_t tag)
+{
+	uint32_t type, len;
+	char *payload;
+	if (send_msg(MSG_SYNC, &tag, sizeof tag) < 0)
+		_exit(1);
+	if (recv_msg(&type, &payload, &len) < 0)
+		_exit(1);
+	if (type != MSG_ACK)
+		_exit(1);
+	free(ack_payload);
+	ack_payload = payload;
+	ack_len = len;
+}
+
+/* ---------------------------------------------------------------- plan parsing */
+
+static int take(const char **p, const char *end, void *dst, size_t n)
+{
+	if ((size_t)(end - *p) < n)
+		return -1;
+	memcpy(dst, *p, n);
+	*p += n;
+	return 0;
+}
+
+static char *take_string(const char **p, const char *end, uint32_t *lenp)
+{
+	uint32_t len;
+	char *s;
+	if (take(p, end, &len, 4) < 0 || (size_t)(end - *p) < len)
+		return NULL;
+	s = malloc((size_t)len + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, *p, len);
+	s[len] = '\0';
+	*p += len;
+	if (lenp)
+		*lenp = len;
+	return s;
+}
+
+static int parse_plan(const char *buf, uint32_t size)
+{
+	const char *p = buf, *end = buf + size;
+	char magic[4];
+	if (take(&p, end, magic, 4) < 0 || memcmp(magic, "JRP1", 4) != 0)
+		return -1;
+	if (take(&p, end, &nsteps, 4) < 0 || nsteps > 100000)
+		return -1;
+	steps = calloc(nsteps, sizeof *steps);
+	if (!steps)
+		return -1;
+	for (uint32_t s = 0; s < nsteps; s++) {
+		struct step *st = &steps[s];
+		if (take(&p, end, &st->op, 2) < 0 || take(&p, end, &st->argc, 2) < 0)
+			return -1;
+		st->a = calloc(st->argc ? st->argc : 1, sizeof *st->a);
+		if (!st->a)
+			return -1;
+		for (uint16_t k = 0; k < st->argc; k++) {
+			struct arg *a = &st->a[k];
+			if (take(&p, end, &a->kind, 1) < 0)
+				return -1;
+			if (a->kind == 'i') {
+				if (take(&p, end, &a->i, 8) < 0)
+					return -1;
+			} else if (a->kind == 's') {
+				if (!(a->s = take_string(&p, end, &a->len)))
+					return -1;
+			} else if (a->kind == 'v') {
+				if (take(&p, end, &a->count, 4) < 0 || a->count > 65536)
+					return -1;
+				a->v = calloc((size_t)a->count + 1, sizeof(char *));
+				if (!a->v)
+					return -1;
+				for (uint32_t j = 0; j < a->count; j++)
+					if (!(a->v[j] = take_string(&p, end, NULL)))
+						return -1;
+			} else {
+				return -1;
+			}
+		}
+	}
+	return p == end ? 0 : -1;
+}
+
+/* Argument accessors: a malformed plan is a bug on the Java side, so fail loudly. */
+static int64_t I(const struct step *st, int k)
+{
+	if (k >= st->argc || st->a[k].kind != 'i')
+		report_error(EINVAL, "plan step %d: argument %d is not an integer", current_step, k);
+	return st->a[k].i;
+}
+
+static const char *S(const struct step *st, int k)
+{
+	if (k >= st->argc || st->a[k].kind != 's')
+		report_error(EINVAL, "plan step %d: argument %d is not a string", current_step, k);
+	return st->a[k].s;
+}
+
+static char **V(const struct step *st, int k)
+{
+	if (k >= st->argc || st->a[k].kind != 'v')
+		report_error(EINVAL, "plan step %d: argument %d is not a list", current_step, k);
+	return st->a[k].v;
+}
+
+/* ---------------------------------------------------------------- paths inside the rootfs */
+
+static int openat2_fd(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC), .resolve = resolve };
+	int fd;
+	do {
+		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+	} while (fd < 0 && errno == EAGAIN);
+	return fd;
+}
+
+static uint64_t resolve_flags(int mode)
+{
+	uint64_t r = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	if (mode == RES_NO_SYMLINKS)
+		r |= RESOLVE_NO_SYMLINKS;
+	return r;
+}
+
+/* Opens a path inside the rootfs; "" or "." is the rootfs itself. */
+static int open_in_root(const char *rel, int flags, int mode)
+{
+	return openat2_fd(root_fd, *rel ? rel : ".", flags, resolve_flags(mode));
+}
+
+/*
+ * mkdir -p inside the rootfs.  Each missing component is created with mkdirat() relative to
+ * a parent opened through RESOLVE_IN_ROOT, so a symlink (even one swapped in concurrently)
+ * can never make us create anything outside the rootfs.
+ */
+static int mkdir_all_in_root(const char *rel, mode_t mode, int resolve_mode)
+{
+	char path[4096];
+	size_t len = strlen(rel);
+	int fd;
+	if (len >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open_in_root(rel, O_PATH | O_DIRECTORY, resolve_mode);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	memcpy(path, rel, len + 1);
+	for (size_t i = 0; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		char saved = path[i];
+		path[i] = '\0';
+		if (i > 0) {
+			fd = open_in_root(path, O_PATH | O_DIRECTORY, resolve_mode);
+			if (fd < 0) {
+				if (errno != ENOENT)
+					return -1;
+				char *slash = strrchr(path, '/');
+				const char *name = slash ? slash + 1 : path;
+				int parent;
+				if (slash) {
+					*slash = '\0';
+					parent = open_in_root(path, O_PATH | O_DIRECTORY, resolve_mode);
+					*slash = '/';
+				} else {
+					parent = open_in_root("", O_PATH | O_DIRECTORY, resolve_mode);
+				}
+				if (parent < 0)
+					return -1;
+				if (mkdirat(parent, name, mode) < 0 && errno != EEXIST) {
+					int e = errno;
+					close(parent);
+					errno = e;
+					return -1;
+				}
+				close(parent);
+				fd = open_in_root(path, O_PATH | O_DIRECTORY, resolve_mode);
+				if (fd < 0)
+					return -1;
+			}
+			if (saved != '\0')
+				close(fd);
+		}
+		path[i] = saved;
+	}
+	return fd;
+}
+
+/* Makes sure a regular file exists at rel (a bind target for a file) and opens it O_PATH. */
+static int mkfile_in_root(const char *rel, int resolve_mode)
+{
+	char parent_path[4096];
+	const char *slash = strrchr(rel, '/');
+	const char *name = slash ? slash + 1 : rel;
+	int parent, fd;
+	fd = open_in_root(rel, O_PATH, resolve_mode);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	if (slash) {
+		size_t n = (size_t)(slash - rel);
+		if (n >= sizeof parent_path) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(parent_path, rel, n);
+		parent_path[n] = '\0';
+	} else {
+		parent_path[0] = '\0';
+	}
+	parent = parent_path[0] ? mkdir_all_in_root(parent_path, 0755, resolve_mode)
+				: open_in_root("", O_PATH | O_DIRECTORY, resolve_mode);
+	if (parent < 0)
+		return -1;
+	fd = openat(parent, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0 && errno != EEXIST) {
+		int e = errno;
+		close(parent);
+		errno = e;
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	close(parent);
+	return open_in_root(rel, O_PATH, resolve_mode);
+}
+
+/* ---------------------------------------------------------------- mounting by fd */
+
+static int attach(int mnt_fd, int target_fd)
+{
+	return move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int set_attrs(int mnt_fd, uint64_t set, uint64_t clr, uint64_t propagation, int recursive)
+{
+	struct mount_attr attr = { .attr_set = set, .attr_clr = clr, .propagation = propagation };
+	if (!set && !clr && !propagation)
+		return 0;
+	return mount_setattr(mnt_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr);
+}
+
+/*
+ * Attributes go on the detached tree before it becomes visible: the recursive ones (rro,
+ * rnosuid, ...) on every mount of it, then the plain ones on its top mount only, as runc's
+ * remount does.  Propagation can only change once the tree is attached.  The atime mode is
+ * a field, not a flag, so setting one means replacing the field.
+ */
+struct attrs {
+	uint64_t set, clr, rset, rclr, propagation;
+	int prop_recursive;
+};
+
+static uint64_t atime_clear(uint64_t set, uint64_t clr)
+{
+	return ((set | clr) & MOUNT_ATTR__ATIME) ? clr | MOUNT_ATTR__ATIME : clr;
+}
+
+static void finish_mount(int mnt, int target, const struct attrs *at)
+{
+	if (set_attrs(mnt, at->rset, atime_clear(at->rset, at->rclr), 0, 1) < 0)
+		FAIL("set recursive attributes");
+	if (set_attrs(mnt, at->set, atime_clear(at->set, at->clr), 0, 0) < 0)
+		FAIL("set attributes");
+	if (attach(mnt, target) < 0)
+		FAIL_STEP();
+	if (at->propagation && set_attrs(mnt, 0, 0, at->propagation, at->prop_recursive) < 0)
+		FAIL("set propagation");
+}
+
+static void op_bind(const struct step *st)
+{
+	const char *source = S(st, 0), *dest = S(st, 1);
+	int recursive = (int)I(st, 2);
+	struct attrs at = { .set = (uint64_t)I(st, 3), .clr = (uint64_t)I(st, 4), .rset = (uint64_t)I(st, 5),
+			    .rclr = (uint64_t)I(st, 6), .propagation = (uint64_t)I(st, 7),
+			    .prop_recursive = (int)I(st, 8) };
+	int resolve = (int)I(st, 9);
+	struct stat sb;
+	int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		FAIL("open source %s", source);
+	if (fstat(tree, &sb) < 0)
+		FAIL("stat source %s", source);
+	int target = S_ISDIR(sb.st_mode) ? mkdir_all_in_root(dest, 0755, resolve) : mkfile_in_root(dest, resolve);
+	if (target < 0)
+		FAIL("create mount point");
+	finish_mount(tree, target, &at);
+	close(tree);
+	close(target);
+}
+
+/* Reads what the kernel logged about a failed fs context, so errors say more than EINVAL. */
+static void fs_context_log(int fsfd, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (;;) {
+		char line[512];
+		ssize_t n = read(fsfd, line, sizeof line - 1);
+		if (n <= 0)
+			break;
+		line[n] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+		/* the kernel prefixes each line with its severity: "e ", "w " or "i " */
+		const char *text = (line[0] && line[1] == ' ') ? line + 2 : line;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? "; " : "", text);
+		if (used >= size)
+			break;
+	}
+}
+
+static void op_mount_fs(const struct step *st)
+{
+	const char *fstype = S(st, 0), *source = S(st, 1), *dest = S(st, 2);
+	char **params = V(st, 3);
+	char log[1024];
+	int fsfd, mnt, target;
+	fsfd = fsopen(fstype, FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		FAIL_STEP();
+	if (*source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", source, 0) < 0)
+		FAIL("source %s", source);
+	for (char **p = params; *p; p++) {
+		char *eq = strchr(*p, '=');
+		int rc;
+		if (eq) {
+			*eq = '\0';
+			rc = fsconfig(fsfd, FSCONFIG_SET_STRING, *p, eq + 1, 0);
+			*eq = '=';
+		} else {
+			rc = fsconfig(fsfd, FSCONFIG_SET_FLAG, *p, NULL, 0);
+		}
+		if (rc < 0) {
+			int e = errno;
+			fs_context_log(fsfd, log, sizeof log);
+			errno = e;
+			FAIL("option %s%s%s%s", *p, *log ? " (" : "", log, *log ? ")" : "");
+		}
+	}
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int e = errno;
+		fs_context_log(fsfd, log, sizeof log);
+		errno = e;
+		FAIL("%s", log);
+	}
+	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		FAIL_STEP();
+	close(fsfd);
+	target = mkdir_all_in_root(dest, 0755, (int)I(st, 7));
+	if (target < 0)
+		FAIL("create mount point");
+	struct attrs at = { .set = (uint64_t)I(st, 4), .clr = (uint64_t)I(st, 5), .propagation = (uint64_t)I(st, 6) };
+	finish_mount(mnt, target, &at);
+	close(mnt);
+	close(target);
+}
+
+/* Binds the rootfs onto itself so it is a mount point pivot_root accepts, then opens it. */
+static void op_prepare_rootfs(const struct step *st)
+{
+	const char *rootfs = S(st, 0), *parent_mount = S(st, 1);
+	struct stat sb;
+	int tree;
+	/* opened here, in the new mount namespace: open_tree only clones mounts of our own namespace */
+	devnull_fd = open("/dev/null", O_PATH | O_CLOEXEC);
+	if (devnull_fd < 0 || fstat(devnull_fd, &sb) < 0 || !S_ISCHR(sb.st_mode) || sb.st_rdev != makedev(1, 3))
+		report_error(errno ? errno : EINVAL, "/dev/null is not the null device");
+	if (*parent_mount && mount(NULL, parent_mount, NULL, MS_PRIVATE, NULL) < 0)
+		FAIL("make %s private", parent_mount);
+	tree = open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		FAIL("open rootfs %s", rootfs);
+	int under = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (under < 0)
+		FAIL("open rootfs %s", rootfs);
+	if (attach(tree, under) < 0)
+		FAIL("bind rootfs %s", rootfs);
+	close(under);
+	root_fd = tree;   /* after attaching, the tree fd is the new mount's root */
+}
+
+static void op_mknod(const struct step *st)
+{
+	const char *dest = S(st, 0);
+	mode_t mode = (mode_t)I(st, 1);
+	dev_t dev = makedev((unsigned)I(st, 2), (unsigned)I(st, 3));
+	char parent_path[4096];
+	const char *slash = strrchr(dest, '/');
+	const char *name = slash ? slash + 1 : dest;
+	size_t n = slash ? (size_t)(slash - dest) : 0;
+	int parent;
+	if (n >= sizeof parent_path)
+		report_error(ENAMETOOLONG, "create device %s", dest);
+	memcpy(parent_path, dest, n);
+	parent_path[n] = '\0';
+	parent = n ? mkdir_all_in_root(parent_path, 0755, RES_IN_ROOT) : open_in_root("", O_PATH | O_DIRECTORY, RES_IN_ROOT);
+	if (parent < 0)
+		FAIL("create its directory");
+	/* a device the config names replaces whatever the image put there */
+	if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
+		FAIL("remove what the image has there");
+	if (mknodat(parent, name, mode, dev) < 0)
+		FAIL_STEP();
+	if (fchownat(parent, name, (uid_t)I(st, 4), (gid_t)I(st, 5), AT_SYMLINK_NOFOLLOW) < 0)
+		FAIL("chown");
+	close(parent);
+}
+
+static void op_bind_device(const struct step *st)
+{
+	const char *host = S(st, 0), *dest = S(st, 1);
+	int tree = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		FAIL("open %s", host);
+	int target = mkfile_in_root(dest, RES_IN_ROOT);
+	if (target < 0)
+		FAIL("create mount point");
+	if (attach(tree, target) < 0)
+		FAIL_STEP();
+	close(tree);
+	close(target);
+}
+
+static void op_symlink(const struct step *st)
+{
+	const char *target = S(st, 0), *dest = S(st, 1);
+	char parent_path[4096];
+	const char *slash = strrchr(dest, '/');
+	size_t n = slash ? (size_t)(slash - dest) : 0;
+	if (n >= sizeof parent_path)
+		report_error(ENAMETOOLONG, "symlink %s", dest);
+	memcpy(parent_path, dest, n);
+	parent_path[n] = '\0';
+	int parent = n ? mkdir_all_in_root(parent_path, 0755, RES_IN_ROOT) : open_in_root("", O_PATH | O_DIRECTORY, RES_IN_ROOT);
+	if (parent < 0)
+		FAIL("create its directory");
+	if (symlinkat(target, parent, slash ? slash + 1 : dest) < 0 && errno != EEXIST)
+		FAIL_STEP();
+	close(parent);
+}
+
+static void op_mkdir(const struct step *st)
+{
+	int fd = mkdir_all_in_root(S(st, 0), (mode_t)I(st, 1), RES_IN_ROOT);
+	if (fd < 0)
+		FAIL_STEP();
+	close(fd);
+}
+
+/*
+ * Masking: files are covered by a bind of a /dev/null we verified ourselves, directories
+ * by an empty read-only tmpfs.  A path the image lacks needs no mask.
+ */
+static void op_mask(const struct step *st)
+{
+	const char *dest = S(st, 0);
+	struct stat sb;
+	int target = open_in_root(dest, O_PATH | O_NOFOLLOW, RES_IN_ROOT);
+	if (target < 0) {
+		if (errno == ENOENT)
+			return;
+		FAIL("open it");
+	}
+	if (fstat(target, &sb) < 0)
+		FAIL("stat it");
+	if (S_ISDIR(sb.st_mode)) {
+		int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
+		if (fsfd < 0 || fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+			FAIL("mask %s", dest);
+		int mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+		if (mnt < 0 || attach(mnt, target) < 0)
+			FAIL("mask %s", dest);
+		close(mnt);
+		close(fsfd);
+	} else {
+		int tree = open_tree(devnull_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (tree < 0 || attach(tree, target) < 0)
+			FAIL("mask %s", dest);
+		close(tree);
+	}
+	close(target);
+}
+
+static void op_readonly(const struct step *st)
+{
+	const char *dest = S(st, 0);
+	int target = open_in_root(dest, O_PATH | O_NOFOLLOW, RES_IN_ROOT);
+	if (target < 0) {
+		if (errno == ENOENT)
+			return;
+		FAIL("open it");
+	}
+	int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		FAIL("bind it onto itself");
+	struct attrs at = { .rset = MOUNT_ATTR_RDONLY };
+	finish_mount(tree, target, &at);
+	close(tree);
+	close(target);
+}
+
+/* ---------------------------------------------------------------- console */
+
+static void op_console(const struct step *st)
+{
+	int sock = (int)I(st, 0);
+	struct winsize ws = { .ws_row = (unsigned short)I(st, 1), .ws_col = (unsigned short)I(st, 2) };
+	struct statfs sfs;
+	int unlock = 0;
+	int master = open_in_root("dev/pts/ptmx", O_RDWR | O_NOCTTY, RES_NO_SYMLINKS);
+	if (master < 0)
+		FAIL("open dev/pts/ptmx");
+	if (fstatfs(master, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
+		report_error(EINVAL, "dev/pts/ptmx is not on a devpts filesystem");
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		FAIL("unlock pty");
+	console_peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (console_peer < 0)
+		FAIL("open pty peer");
+	if (fchown(console_peer, (uid_t)I(st, 3), (gid_t)I(st, 4)) < 0)
+		FAIL("chown pty peer");
+	if ((ws.ws_row || ws.ws_col) && ioctl(master, TIOCSWINSZ, &ws) < 0)
+		FAIL("set console size");
+	int target = mkfile_in_root("dev/console", RES_NO_SYMLINKS);
+	if (target < 0)
+		FAIL("create dev/console");
+	int tree = open_tree(console_peer, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0 || attach(tree, target) < 0)
+		FAIL("bind pty peer on dev/console");
+	close(tree);
+	close(target);
+	if (send_fd(sock, master, "/dev/ptmx", 9) < 0)
+		FAIL("send pty master to the console socket");
+	close(master);
+	close(sock);
+}
+
+static void op_ctty(void)
+{
+	if (console_peer < 0)
+		report_error(EBADF, "no console to make the controlling terminal");
+	if (ioctl(console_peer, TIOCSCTTY, 0) < 0)
+		FAIL("make the console the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(console_peer, fd) < 0)
+			FAIL("attach the console to fd %d", fd);
+	close(console_peer);
+	console_peer = -1;
+}
+
+/* ---------------------------------------------------------------- hooks */
+
+/* Runs a hook with the last ACK payload (the state JSON) on stdin, within its timeout. */
+static void op_run_hook(const struct step *st)
+{
+	const char *path = S(st, 0);
+	char **argv = V(st, 1), **envp = V(st, 2);
+	int timeout_ms = I(st, 3) > 0 ? (int)(I(st, 3) * 1000) : -1;
+	int in[2], out[2];
+	char output[1024];
+	size_t used = 0;
+	int status;
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+		FAIL("hook %s: pipe", path);
+	pid_t pid = fork();
+	if (pid < 0)
+		FAIL("hook %s: fork", path);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	/* a hook that ignores stdin must not make us die of SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
+	if (ack_len)
+		write_all(in[1], ack_payload, ack_len);
+	close(in[1]);
+	signal(SIGPIPE, SIG_DFL);
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd pfd[2] = { { .fd = out[0], .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+	int exited = 0, timed_out = 0;
+	while (!exited) {
+		int rc = poll(pfd, 2, timeout_ms);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc == 0) {
+			timed_out = 1;
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (pfd[0].revents) {
+			char buf[512];
+			ssize_t n = read(out[0], buf, sizeof buf);
+			if (n <= 0) {
+				pfd[0].fd = -1;
+			} else if (used < sizeof output - 1) {
+				size_t k = (size_t)n < sizeof output - 1 - used ? (size_t)n : sizeof output - 1 - used;
+				memcpy(output + used, buf, k);
+				used += k;
+			}
+		}
+		if (pfd[1].revents)
+			exited = 1;
+	}
+	output[used] = '\0';
+	close(out[0]);
+	close(pidfd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (timed_out)
+		report_error(ETIMEDOUT, "hook %s: timed out after %lld seconds", path, (long long)I(st, 3));
+	if (WIFSIGNALED(status))
+		report_error(0, "hook %s: killed by signal %d%s%s", path, WTERMSIG(status), used ? ", output: " : "", output);
+	if (WEXITSTATUS(status) != 0)
+		report_error(0, "hook %s: exit status %d%s%s", path, WEXITSTATUS(status), used ? ", output: " : "", output);
+}
+
+/* ---------------------------------------------------------------- root switch */
+
+static void op_pivot_root(void)
+{
+	if (fchdir(root_fd) < 0)
+		FAIL("chdir to the rootfs");
+	/* pivot_root(".", ".") stacks the old root under the new one; we then detach it */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		FAIL("pivot_root");
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		FAIL("make the old root a slave");
+	if (umount2(".", MNT_DETACH) < 0)
+		FAIL("detach the old root");
+	if (chdir("/") < 0)
+		FAIL("chdir /");
+}
+
+static void op_move_root(void)
+{
+	if (fchdir(root_fd) < 0)
+		FAIL("chdir to rootfs");
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		FAIL("move rootfs to /");
+	if (chroot(".") < 0)
+		FAIL("chroot");
+	if (chdir("/") < 0)
+		FAIL("chdir /");
+}
+
+/* ---------------------------------------------------------------- credentials */
+
+static void op_cap_bounding(const struct step *st)
+{
+	uint64_t keep = (uint64_t)I(st, 0);
+	for (int cap = 0; cap < 64; cap++) {
+		if (keep & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			if (errno == EINVAL)
+				break;  /* past the kernel's last capability */
+			FAIL("drop capability %d from the bounding set", cap);
+		}
+	}
+}
+
+static void op_capset(const struct step *st)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[2];
+	uint64_t eff = (uint64_t)I(st, 0), perm = (uint64_t)I(st, 1), inh = (uint64_t)I(st, 2);
+	data[0].effective = (uint32_t)eff;
+	data[1].effective = (uint32_t)(eff >> 32);
+	data[0].permitted = (uint32_t)perm;
+	data[1].permitted = (uint32_t)(perm >> 32);
+	data[0].inheritable = (uint32_t)inh;
+	data[1].inheritable = (uint32_t)(inh >> 32);
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		FAIL("set capabilities");
+}
+
+static void op_ambient(const struct step *st)
+{
+	uint64_t raise = (uint64_t)I(st, 0);
+	for (int cap = 0; cap < 64; cap++)
+		if ((raise & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			FAIL("raise ambient capability %d", cap);
+}
+
+static void op_setgroups(const struct step *st)
+{
+	const char *packed = S(st, 0);
+	size_t n = st->a[0].len / 4;
+	gid_t *gids = calloc(n ? n : 1, sizeof(gid_t));
+	if (!gids)
+		FAIL("setgroups");
+	for (size_t k = 0; k < n; k++)
+		memcpy(&gids[k], packed + 4 * k, 4);
+	if (setgroups(n, gids) < 0)
+		FAIL("setgroups");
+	free(gids);
+}
+
+static void op_seccomp(const struct step *st)
+{
+	unsigned int flags = (unsigned int)I(st, 0);
+	const char *bytes = S(st, 1);
+	struct sock_fprog prog = { .len = (unsigned short)(st->a[1].len / sizeof(struct sock_filter)),
+				   .filter = (struct sock_filter *)(void *)bytes };
+	int listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (listener < 0)
+		FAIL("load seccomp filter");
+	if (I(st, 2)) {
+		uint32_t msg[3] = { MSG_FD, 4, FD_SECCOMP_LISTENER };
+		if (send_fd(sync_fd, listener, msg, sizeof msg) < 0)
+			FAIL("send seccomp listener");
+		close(listener);
+		sync_with_parent(SYNC_SECCOMP);
+	}
+}
+
+/* ---------------------------------------------------------------- process set-up */
+
+static void op_chdir(const char *path)
+{
+	char cwd[4096];
+	if (chdir(path) < 0)
+		FAIL_STEP();
+	/* a cwd reached through a leaked fd lies outside our root: getcwd says "(unreachable)" */
+	if (!getcwd(cwd, sizeof cwd))
+		FAIL("verify cwd %s", path);
+	if (cwd[0] != '/')
+		report_error(EPERM, "cwd %s is outside the container root", path);
+}
+
+/* Resolves argv[0] the way runc does before reporting "created", so a missing binary fails create. */
+static void op_lookup_exec(const struct step *st)
+{
+	const char *name = S(st, 0), *pathenv = S(st, 1);
+	struct stat sb;
+	if (strchr(name, '/')) {
+		if (stat(name, &sb) < 0)
+			FAIL("exec: \"%s\": stat %s", name, name);
+		if (S_ISDIR(sb.st_mode))
+			report_error(EACCES, "exec: \"%s\": is a directory", name);
+		if (access(name, X_OK) < 0)
+			FAIL("exec: \"%s\"", name);
+		snprintf(exec_path, sizeof exec_path, "%s", name);
+		return;
+	}
+	int saw_eacces = 0;
+	const char *p = pathenv;
+	while (*p) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+		char candidate[4096];
+		if (n == 0)
+			snprintf(candidate, sizeof candidate, "./%s", name);
+		else
+			snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, p, name);
+		if (stat(candidate, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+			if (access(candidate, X_OK) == 0) {
+				snprintf(exec_path, sizeof exec_path, "%s", candidate);
+				return;
+			}
+			saw_eacces = 1;
+		}
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	if (saw_eacces)
+		report_error(EACCES, "exec: \"%s\": permission denied", name);
+	/* runc's exact words, which podman maps to exit status 127 */
+	report_error(0, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+/* runc's rule: without HOME in the env, use the user's home from the container's passwd, else "/" */
+static void op_default_home(uid_t uid)
+{
+	char line[1024];
+	const char *home = "/";
+	FILE *f = fopen("/etc/passwd", "re");
+	while (f && fgets(line, sizeof line, f)) {
+		char *fields[7];
+		char *p = line;
+		int n = 0;
+		for (; n < 7 && p; n++)
+			fields[n] = strsep(&p, ":");
+		if (n == 7 && (uid_t)strtoul(fields[2], NULL, 10) == uid && fields[2][0]) {
+			fields[5][strcspn(fields[5], "\n")] = '\0';
+			if (fields[5][0])
+				home = fields[5];
+			break;
+		}
+	}
+	if (asprintf(&home_env, "HOME=%s", home) < 0)
+		FAIL("set HOME");
+	if (f)
+		fclose(f);
+}
+
+static void op_exec(const struct step *st)
+{
+	char **envp = V(st, 1);
+	const char *path = exec_path[0] ? exec_path : V(st, 0)[0];
+	if (home_env) {
+		size_t n = st->a[1].count;
+		char **with_home = calloc(n + 2, sizeof(char *));
+		if (!with_home)
+			FAIL("exec %s", path);
+		memcpy(with_home, envp, n * sizeof(char *));
+		with_home[n] = home_env;
+		envp = with_home;
+	}
+	execve(path, V(st, 0), envp);
+	FAIL("exec %s", path);
+}
+
+static void op_setattr(const struct step *st)
+{
+	const char *dest = S(st, 0);
+	int fd = open_in_root(dest, O_PATH | O_DIRECTORY, RES_IN_ROOT);
+	if (fd < 0)
+		FAIL("open it");
+	if (set_attrs(fd, (uint64_t)I(st, 1), atime_clear((uint64_t)I(st, 1), (uint64_t)I(st, 2)), 0, (int)I(st, 3)) < 0)
+		FAIL_STEP();
+	close(fd);
+}
+
+static void op_wait_start(int fifo)
+{
+	char c;
+	ssize_t n;
+	do {
+		n = read(fifo, &c, 1);
+	} while (n < 0 && errno == EINTR);
+	if (n != 1)
+		FAIL("wait for start");
+	close(fifo);
+}
+
+static void op_sched(const struct step *st)
+{
+	/* the kernel's struct sched_attr, which glibc does not declare */
+	struct {
+		uint32_t size, policy;
+		uint64_t flags;
+		int32_t nice;
+		uint32_t priority;
+		uint64_t runtime, deadline, period;
+	} attr = { .size = 48, .policy = (uint32_t)I(st, 0), .flags = (uint64_t)I(st, 1),
+		   .nice = (int32_t)I(st, 2), .priority = (uint32_t)I(st, 3), .runtime = (uint64_t)I(st, 4),
+		   .deadline = (uint64_t)I(st, 5), .period = (uint64_t)I(st, 6) };
+	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+		FAIL_STEP();
+}
+
+static void op_proc_write(const struct step *st)
+{
+	const char *rel = S(st, 0), *data = S(st, 1);
+	int fd = openat2_fd(proc_fd, rel, O_WRONLY, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	if (fd < 0 && errno == ELOOP) /* self/ is the one symlink we allow */
+		fd = openat2_fd(proc_fd, rel, O_WRONLY, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0)
+		FAIL("open /proc/%s", rel);
+	if (write_all(fd, data, st->a[1].len) < 0)
+		FAIL("write /proc/%s", rel);
+	close(fd);
+}
+
+/* ---------------------------------------------------------------- main loop */
+
+static void run_step(const struct step *st)
+{
+	switch (st->op) {
+	case OP_SYNC:
+		sync_with_parent((uint32_t)I(st, 0));
+		break;
+	case OP_SETNS: {
+		int fd = open(S(st, 0), O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			FAIL("open it");
+		if (setns(fd, (int)I(st, 1)) < 0)
+			FAIL_STEP();
+		close(fd);
+		break;
+	}
+	case OP_UNSHARE:
+		if (unshare((int)I(st, 0)) < 0)
+			FAIL_STEP();
+		break;
+	case OP_PROC_WRITE:
+		op_proc_write(st);
+		break;
+	case OP_FORK: {
+		/* CLONE_PARENT: the init becomes the Java side's child, so it can be waited for and reaped */
+		pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+		if (pid < 0)
+			FAIL_STEP();
+		if (pid > 0) {
+			int32_t p = pid;
+			send_msg(MSG_CHILD_PID, &p, sizeof p);
+			_exit(0);
+		}
+		break;
+	}
+	case OP_ROOT_PROPAGATION:
+		if (mount(NULL, "/", NULL, (unsigned long)I(st, 0), NULL) < 0)
+			FAIL_STEP();
+		break;
+	case OP_PREPARE_ROOTFS:
+		op_prepare_rootfs(st);
+		break;
+	case OP_BIND:
+		op_bind(st);
+		break;
+	case OP_MOUNT_FS:
+		op_mount_fs(st);
+		break;
+	case OP_MKNOD:
+		op_mknod(st);
+		break;
+	case OP_BIND_DEVICE:
+		op_bind_device(st);
+		break;
+	case OP_SYMLINK:
+		op_symlink(st);
+		break;
+	case OP_MKDIR:
+		op_mkdir(st);
+		break;
+	case OP_CONSOLE:
+		op_console(st);
+		break;
+	case OP_MASK:
+		op_mask(st);
+		break;
+	case OP_READONLY:
+		op_readonly(st);
+		break;
+	case OP_RUN_HOOK:
+		op_run_hook(st);
+		break;
+	case OP_ROOT_READONLY:
+		if (set_attrs(root_fd, MOUNT_ATTR_RDONLY, 0, 0, 0) < 0)
+			FAIL_STEP();
+		break;
+	case OP_PIVOT_ROOT:
+		op_pivot_root();
+		break;
+	case OP_MOVE_ROOT:
+		op_move_root();
+		break;
+	case OP_SETHOSTNAME:
+		if (sethostname(S(st, 0), st->a[0].len) < 0)
+			FAIL_STEP();
+		break;
+	case OP_SETDOMAINNAME:
+		if (setdomainname(S(st, 0), st->a[0].len) < 0)
+			FAIL_STEP();
+		break;
+	case OP_SETRLIMIT: {
+		struct rlimit rl = { .rlim_cur = (rlim_t)I(st, 1), .rlim_max = (rlim_t)I(st, 2) };
+		if (setrlimit((int)I(st, 0), &rl) < 0)
+			FAIL_STEP();
+		break;
+	}
+	case OP_PERSONALITY:
+		if (personality((unsigned long)I(st, 0)) < 0)
+			FAIL_STEP();
+		break;
+	case OP_SCHED:
+		op_sched(st);
+		break;
+	case OP_IOPRIO:
+		if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)I(st, 0)) < 0)
+			FAIL_STEP();
+		break;
+	case OP_AFFINITY:
+		if (sched_setaffinity(0, st->a[0].len, (cpu_set_t *)(void *)st->a[0].s) < 0)
+			FAIL_STEP();
+		break;
+	case OP_NO_NEW_PRIVS:
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			FAIL_STEP();
+		break;
+	case OP_SECCOMP:
+		op_seccomp(st);
+		break;
+	case OP_CAP_BOUNDING:
+		op_cap_bounding(st);
+		break;
+	case OP_SETGROUPS:
+		op_setgroups(st);
+		break;
+	case OP_SETGID:
+		if (setresgid((gid_t)I(st, 0), (gid_t)I(st, 0), (gid_t)I(st, 0)) < 0)
+			FAIL_STEP();
+		break;
+	case OP_SETUID:
+		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+			FAIL("keep capabilities");
+		if (setresuid((uid_t)I(st, 0), (uid_t)I(st, 0), (uid_t)I(st, 0)) < 0)
+			FAIL_STEP();
+		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+			FAIL("reset keep capabilities");
+		break;
+	case OP_CAPSET:
+		op_capset(st);
+		break;
+	case OP_AMBIENT:
+		op_ambient(st);
+		break;
+	case OP_UMASK:
+		umask((mode_t)I(st, 0));
+		break;
+	case OP_CHDIR:
+		op_chdir(S(st, 0));
+		break;
+	case OP_SETSID:
+		if (setsid() < 0)
+			FAIL_STEP();
+		break;
+	case OP_CTTY:
+		op_ctty();
+		break;
+	case OP_SET_CTTY_FD:
+		console_peer = (int)I(st, 0);
+		break;
+	case OP_LOOKUP_EXEC:
+		op_lookup_exec(st);
+		break;
+	case OP_REPORT_CREATED:
+		if (send_msg(MSG_CREATED, NULL, 0) < 0)
+			_exit(1);
+		close(sync_fd);
+		sync_fd = -1;
+		break;
+	case OP_WAIT_START:
+		op_wait_start((int)I(st, 0));
+		break;
+	case OP_CLOSE_SETUP_FDS:
+		if (root_fd >= 0)
+			close(root_fd);
+		if (proc_fd >= 0)
+			close(proc_fd);
+		if (devnull_fd >= 0)
+			close(devnull_fd);
+		root_fd = proc_fd = devnull_fd = -1;
+		break;
+	case OP_KEYRING:
+		/* a kernel without keyrings (or a seccomp profile denying keyctl) is not an error, as in runc */
+		if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, S(st, 0)) < 0 &&
+		    errno != ENOSYS && errno != EPERM && errno != EACCES)
+			FAIL("join a new session keyring");
+		break;
+	case OP_EXEC:
+		op_exec(st);
+		break;
+	case OP_SETATTR:
+		op_setattr(st);
+		break;
+	case OP_MEMPOLICY:
+		if (syscall(SYS_set_mempolicy, (int)I(st, 0), st->a[1].len ? (const unsigned long *)(const void *)S(st, 1) : NULL,
+			    (unsigned long)st->a[1].len * 8 + 1) < 0)
+			FAIL_STEP();
+		break;
+	case OP_DEFAULT_HOME:
+		op_default_home((uid_t)I(st, 0));
+		break;
+	default:
+		report_error(EINVAL, "unknown plan operation %u", st->op);
+	}
+}
+
+static int parse_int(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	return (*s && !*end && v >= 0 && v < 1 << 20) ? (int)v : -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct statfs sfs;
+	uint32_t type, len;
+	char *plan;
+	int keep_from, keep_count;
+
+	/* nobody may ptrace us or open /proc/<pid>/fd while we hold host resources */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (argc != 4 || (sync_fd = parse_int(argv[1])) < 3 || (keep_from = parse_int(argv[2])) < 3 ||
+	    (keep_count = parse_int(argv[3])) < 1) {
+		fprintf(stderr, "jrun-init: started by something other than jrun\n");
+		return 2;
+	}
+	/* whatever the JVM leaked into us must never reach the container */
+	if (syscall(SYS_close_range, (unsigned)(keep_from + keep_count), ~0U, 0) < 0)
+		for (int fd = keep_from + keep_count; fd < 65536; fd++)
+			close(fd);
+	for (int fd = keep_from; fd < keep_from + keep_count; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+
+	proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0 || fstatfs(proc_fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		report_error(errno ? errno : EINVAL, "/proc is not procfs");
+	/* modes of what we create come from the plan alone; the container's umask is a plan step */
+	umask(0);
+
+	if (recv_msg(&type, &plan, &len) < 0 || type != MSG_PLAN)
+		return 1;
+	if (parse_plan(plan, len) < 0)
+		report_error(EINVAL, "malformed plan");
+	free(plan);
+	for (uint32_t s = 0; s < nsteps; s++) {
+		current_step = (int)s;
+		run_step(&steps[s]);
+	}
+	report_error(EINVAL, "plan ended without exec");
+}

@@ -1,0 +1,40 @@
+package dev.jrun.runtime;
+
+import dev.jrun.runtime.plan.MountOptions;
+import dev.jrun.spec.OciVersion;
+import dev.jrun.spec.linux.Capabilities;
+import dev.jrun.spec.model.Features;
+import java.util.List;
+
+/**
+ * The features document (`jrun features`), built from the same tables the plan compiler uses,
+ * so it can never claim an option or feature that create would not carry out.
+ */
+public final class FeaturesReport {
+    /** The hooks jrun runs, in the order the spec lists them. */
+    public static final List<String> HOOKS = List.of("prestart", "createRuntime", "createContainer", "startContainer",
+            "poststart", "poststop");
+    public static final List<String> NAMESPACES = List.of("cgroup", "ipc", "mount", "network", "pid", "time", "user",
+            "uts");
+
+    private FeaturesReport() {
+    }
+
+    public static Features build() {
+        Features.Linux linux = new Features.Linux(
+                NAMESPACES,
+                Capabilities.all(),
+                new Features.Cgroup(true, true, false, false, true),
+                new Features.Seccomp(false, null, null, null, null, null),
+                new Features.Enabled(true),
+                new Features.Enabled(true),
+                new Features.IntelRdt(false, null, null),
+                new Features.MemoryPolicy(
+                        List.of("MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL",
+                                "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"),
+                        List.of("MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES")),
+                new Features.MountExtensions(new Features.Enabled(false)),
+                new Features.Enabled(false));
+        return new Features(OciVersion.MIN, OciVersion.CURRENT, HOOKS, MountOptions.known(), linux, null, null);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.jrun.runtime.cgroups;
+
+import dev.jrun.runtime.plan.CgroupView;
+import dev.jrun.spec.model.LinuxResources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container's cgroup on one host: creating it, placing processes, limits, freezing and
+ * removal.  Later commands rebuild it from the paths stored in state.json, so they never
+ * re-derive (or re-detect) anything.
+ */
+public abstract class CgroupManager {
+
+    /** The key under which the unified (cgroup2) directory is stored in {@link #paths()}. */
+    public static final String UNIFIED = "";
+
+    /** Host directories of the container's cgroup, keyed by v1 controller or {@link #UNIFIED}. */
+    public abstract Map<String, String> paths();
+
+    /** Creates the directories (and on v2 enables the controllers the limits need). */
+    public abstract void create(LinuxResources resources) throws CgroupException;
+
+    /** Writes every limit in {@code resources}; refuses what this host cannot enforce. */
+    public abstract void apply(LinuxResources resources) throws CgroupException;
+
+    public abstract void addProcess(int pid) throws CgroupException;
+
+    /** Every process in the container's cgroup (and below it). */
+    public abstract List<Integer> pids() throws CgroupException;
+
+    public abstract void setFrozen(boolean frozen) throws CgroupException;
+
+    public abstract boolean isFrozen();
+
+    /** Removes the cgroup; processes must be gone.  Missing directories are not an error. */
+    public abstract void destroy() throws CgroupException;
+
+    /** What mounting /sys/fs/cgroup inside the container needs to know. */
+    public abstract CgroupView view();
+
+    /** Resource usage for `events --stats` and `ps`. */
+    public abstract CgroupStats stats() throws CgroupException;
+
+    /**
+     * Whether the cgroup with these stored paths is frozen, read straight from the freezer
+     * file: `state` must not pay for detecting the host's cgroup layout.
+     */
+    public static boolean isFrozen(Map<String, String> paths) {
+        try {
+            String freezer = paths.get("freezer");
+            if (freezer != null) {
+                return read(Path.of(freezer, "freezer.state")).equals("FROZEN");
+            }
+            String unified = paths.get(UNIFIED);
+            if (unified != null && paths.size() == 1) {
+                return read(Path.of(unified, "cgroup.events")).contains("frozen 1");
+            }
+        } catch (CgroupException e) {
+            // a vanished cgroup is not frozen
+        }
+        return false;
+    }
+
+    /** The manager for a container being created. */
+    public static CgroupManager forNewContainer(CgroupHost host, String cgroupsPath, String id) throws CgroupException {
+        String path = cgroupsPath == null || cgroupsPath.isEmpty() ? id : cgroupsPath;
+        if (path.contains("..")) {
+            for (String part : path.split("/")) {
+                if (part.equals("..")) {
+                    throw new CgroupException("linux.cgroupsPath: must not contain \"..\": " + cgroupsPath);
+                }
+            }
+        }
+        if (host.mode() == CgroupHost.Mode.UNIFIED) {
+            return new V2Manager(host.unifiedMount(), resolve(host.unifiedMount(), "/", host.ownCgroups().get(""), path));
+        }
+        java.util.LinkedHashMap<String, String> paths = new java.util.LinkedHashMap<>();
+        for (CgroupHost.V1Mount m : host.v1Mounts()) {
+            String dir = resolve(m.mountPoint(), m.root(), host.ownCgroups().get(m.key()), path);
+            if (m.name() != null) {
+                paths.put(m.key(), dir);
+            }
+            for (String c : m.controllers()) {
+                paths.put(c, dir);
+            }
+        }
+        if (host.mode() == CgroupHost.Mode.HYBRID) {
+            paths.put(UNIFIED, resolve(host.unifiedMount(), "/", host.ownCgroups().get(""), path));
+        }
+        return new V1Manager(host, paths);
+    }
+
+    /** The manager of an existing container, from its stored paths. */
+    public static CgroupManager fromPaths(Map<String, String> paths) throws CgroupException {
+        if (paths.isEmpty()) {
+            throw new CgroupException("the container has no cgroup recorded");
+        }
+        if (paths.size() == 1 && paths.containsKey(UNIFIED)) {
+            return new V2Manager(null, paths.get(UNIFIED));
+        }
+        try {
+            return new V1Manager(CgroupHost.detect(), paths);
+        } catch (IOException e) {
+            throw new CgroupException("read the host's cgroup mounts: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * runc's interpretation of cgroupsPath: absolute paths are relative to the hierarchy's
+     * root, relative ones to the caller's own cgroup in that hierarchy.
+     */
+    static String resolve(String mountPoint, String mountRoot, String ownCgroup, String path) {
+        String base;
+        if (path.startsWith("/")) {
+            base = "";
+        } else {
+            String own = ownCgroup == null ? "/" : ownCgroup;
+            // inside a cgroup namespace /proc/self/cgroup is relative to the mount's root already
+            if (!mountRoot.equals("/") && own.startsWith(mountRoot)) {
+                own = own.substring(mountRoot.length());
+            }
+            base = own.equals("/") ? "" : own;
+        }
+        String joined = base + "/" + path;
+        return Path.of(mountPoint + joined).normalize().toString();
+    }
+
+    // ------------------------------------------------------------------ shared file helpers
+
+    static List<Integer> readPids(Path procs) throws CgroupException {
+        List<Integer> pids = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(procs)) {
+                if (!line.isBlank()) {
+                    pids.add(Integer.parseInt(line.trim()));
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return pids;
+        } catch (IOException e) {
+            throw new CgroupException("read " + procs + ": " + e.getMessage(), e);
+        }
+        return pids;
+    }
+
+    /** Every cgroup.procs at and below dir, children first so a walk can also rmdir. */
+    static List<Path> subtree(Path dir) throws CgroupException {
+        List<Path> dirs = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return dirs;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.filter(Files::isDirectory).forEach(dirs::add);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new CgroupException("list " + dir + ": " + e.getMessage(), e);
+        }
+        java.util.Collections.reverse(dirs);
+        return dirs;
+    }
+
+    static void write(Path file, String value) throws CgroupException {
+        try {
+            Files.writeString(file, value);
+        } catch (IOException e) {
+            throw new CgroupException("write " + value.trim() + " to " + file + ": " + Cgroups.reason(e), e);
+        }
+    }
+
+    static String read(Path file) throws CgroupException {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new CgroupException("read " + file + ": " + Cgroups.reason(e), e);
+        }
+    }
+
+    /**
+     * rmdir, retrying briefly: a cgroup stays busy for a moment after its last process exits.
+     */
+    static void removeDir(Path dir) throws CgroupException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Files.deleteIfExists(dir);
+                return;
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // a cgroup directory is "empty" to rmdir when it has no children and no processes;
+                // its control files do not count, but Java's delete reports EBUSY this way
+                if (attempt >= 50) {
+                    throw new CgroupException("remove " + dir + ": still in use", e);
+                }
+            } catch (IOException e) {
+                if (attempt >= 50) {
+                    throw new CgroupException("remove " + dir + ": " + Cgroups.reason(e), e);
+                }
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CgroupException("remove " + dir + ": interrupted");
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.jrun.runtime.cgroups;
+
+import dev.jrun.spec.model.LinuxRdma;
+import java.util.regex.Pattern;
+
+/** Checks and conversions of {@code linux.resources} values shared by the v1 and v2 plans. */
+final class CgroupValues {
+    private CgroupValues() {
+    }
+
+    static final String R = "linux.resources.";
+
+    /** A Go uint64 carried in a Java long. */
+    static String unsigned(long v) {
+        return Long.toUnsignedString(v);
+    }
+
+    static long orZero(Long v) {
+        return v == null ? 0 : v;
+    }
+
+    /** The number in a cgroup file ("max" and unreadable give null). */
+    static Long parse(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A byte value of {@code linux.resources.memory}: -1 (unlimited), 0 (unset) or positive. */
+    static long memoryValue(Long v, String field) throws CgroupException {
+        long n = orZero(v);
+        if (n < -1) {
+            throw new CgroupException(R + "memory." + field + ": " + n + " is out of range (-1 for unlimited, or a number of bytes)");
+        }
+        return n;
+    }
+
+    private static final Pattern PAGE_SIZE = Pattern.compile("[1-9][0-9]{0,9}[KMG]B");
+
+    /** A hugepage size as the kernel names it in its file names: 64KB, 2MB, 1GB. */
+    static String pageSize(String size, String at) throws CgroupException {
+        if (size == null || !PAGE_SIZE.matcher(size).matches()) {
+            throw new CgroupException(at + ".pageSize: invalid hugepage size "
+                    + (size == null ? "(absent)" : "\"" + size + "\"") + " (want a size such as 64KB, 2MB or 1GB)");
+        }
+        return size;
+    }
+
+    /** An rdma.max line: "mlx4_0 hca_handle=2 hca_object=2000". */
+    static String rdmaLine(String device, LinuxRdma l, String at) throws CgroupException {
+        if (device == null || device.isEmpty() || !device.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '=')) {
+            throw new CgroupException(at + ": invalid rdma device name \"" + device + "\"");
+        }
+        if (l == null || l.hcaHandles() == null && l.hcaObjects() == null) {
+            throw new CgroupException(at + ": at least one of hcaHandles and hcaObjects must be set");
+        }
+        StringBuilder sb = new StringBuilder(device);
+        if (l.hcaHandles() != null) {
+            sb.append(" hca_handle=").append(uint32(l.hcaHandles(), at + ".hcaHandles"));
+        }
+        if (l.hcaObjects() != null) {
+            sb.append(" hca_object=").append(uint32(l.hcaObjects(), at + ".hcaObjects"));
+        }
+        return sb.toString();
+    }
+
+    static long uint32(Long v, String at) throws CgroupException {
+        if (v == null || v < 0 || v > 0xFFFF_FFFFL) {
+            throw new CgroupException(at + ": " + v + " is out of range (0-4294967295)");
+        }
+        return v;
+    }
+
+    /** "major:minor" of a blockIO device entry. */
+    static String device(Long major, Long minor, String at) throws CgroupException {
+        if (major == null || minor == null) {
+            throw new CgroupException(at + ": major and minor are required");
+        }
+        if (major < 0 || major > 0xFFFF_FFFFL || minor < 0 || minor > 0xFFFF_FFFFL) {
+            throw new CgroupException(at + ": device " + major + ":" + minor + " is out of range");
+        }
+        return major + ":" + minor;
+    }
+
+    // ------------------------------------------------------------------ v1 -> v2 conversions
+
+    /**
+     * runc's ConvertCPUSharesToCgroupV2Value since runc 1.4.0 (opencontainers/cgroups 0.0.6):
+     * a quadratic curve in log2(shares) through (2, 1), (1024, 100) and (262144, 10000), so the
+     * default shares (1024) give the default weight (100).  Out-of-range shares are clamped.
+     * 0 stays 0 ("unset").
+     */
+    static long cpuWeight(long shares) {
+        if (shares == 0) {
+            return 0;
+        }
+        if (Long.compareUnsigned(shares, 2) <= 0) {
+            return 1;
+        }
+        if (Long.compareUnsigned(shares, 262144) >= 0) {
+            return 10000;
+        }
+        double l = log2(shares);
+        double exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
+        return (long) Math.ceil(StrictMath.pow(10, exponent));
+    }
+
+    /** log2 as Go computes it (exact for powers of two), so the ceil above rounds as runc's. */
+    private static double log2(double x) {
+        int exp = Math.getExponent(x) + 1;
+        double frac = x / Math.scalb(1.0, exp);
+        if (frac == 0.5) {
+            return exp - 1;
+        }
+        return StrictMath.log(frac) * (1 / 0.693147180559945309417232121458176568) + exp;
+    }
+
+    /** runc's ConvertBlkIOToIOWeightValue: [10, 1000] linearly onto [1, 10000]; 0 stays 0. */
+    static long ioWeight(int blkioWeight) {
+        if (blkioWeight == 0) {
+            return 0;
+        }
+        return 1 + (blkioWeight - 10L) * 9999 / 990;
+    }
+
+    /**
+     * runc's ConvertMemorySwapToCgroupV2Value: OCI's swap is memory+swap, memory.swap.max is
+     * swap alone.  -1 means unlimited, 0 unset.
+     */
+    static long swapV2(long memorySwap, long memory) throws CgroupException {
+        if (memory == -1 && memorySwap == 0) {
+            // as on v1: unlimited memory with swap unset means unlimited swap too
+            return -1;
+        }
+        if (memorySwap == -1 || memorySwap == 0) {
+            return memorySwap;
+        }
+        if (memory == -1) {
+            return memorySwap;
+        }
+        if (memory == 0) {
+            throw new CgroupException(R + "memory.swap: unable to set a swap limit without a memory limit on cgroup v2");
+        }
+        if (memory < 0) {
+            throw new CgroupException(R + "memory.limit: invalid memory value " + memory);
+        }
+        if (memorySwap < memory) {
+            throw new CgroupException(R + "memory.swap: memory+swap limit (" + memorySwap
+                    + ") must not be lower than the memory limit (" + memory + ")");
+        }
+        return memorySwap - memory;
+    }
+}

@@ -1,0 +1,270 @@
+package dev.jrun.runtime.container;
+
+import dev.jrun.runtime.cgroups.CgroupException;
+import dev.jrun.runtime.cgroups.CgroupManager;
+import dev.jrun.runtime.hooks.HookRunner;
+import dev.jrun.runtime.linux.Errno;
+import dev.jrun.runtime.linux.NativeException;
+import dev.jrun.runtime.linux.Syscalls;
+import dev.jrun.runtime.process.Foreground;
+import dev.jrun.spec.SpecException;
+import dev.jrun.spec.SpecReader;
+import dev.jrun.spec.model.Spec;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The container operations of one state root, as runc's commands expose them.  Each call is
+ * a fresh JVM, so each operation touches only what it needs: `state` and `start` never load
+ * the native layer or the config model unless the container has hooks.
+ */
+public final class Containers {
+    private final StateStore store;
+    private final Consumer<String> warn;
+
+    /** @param warn where non-fatal problems go (the CLI's log) */
+    public Containers(Path root, Consumer<String> warn) {
+        this.store = new StateStore(root);
+        this.warn = warn;
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    /** A container's stored state and its current status. */
+    public record View(ContainerState state, Status status) {
+    }
+
+    public View state(String id) throws JrunException, IOException {
+        StateStore.checkId(id);
+        ContainerState s = store.read(id);
+        return new View(s, StatusProbe.status(s, store.dir(id)));
+    }
+
+    public List<View> list() throws IOException {
+        List<View> views = new ArrayList<>();
+        for (String id : store.ids()) {
+            try {
+                views.add(state(id));
+            } catch (JrunException e) {
+                // deleted while we listed it
+            }
+        }
+        return views;
+    }
+
+    public ContainerState create(String id, CreateOptions options) throws JrunException, IOException {
+        StateStore.checkId(id);
+        Bundle bundle = Bundle.load(options.bundle());
+        bundle.warnings().forEach(warn);
+        return new Creator(store, Syscalls.get(), id, bundle, options, -1).create();
+    }
+
+    /**
+     * `run`: create and start; unless detached, wait in the foreground (signals forwarded, the
+     * tty proxied when there is no console socket) and delete afterwards unless told to keep.
+     *
+     * @return the container's shell-style exit status (0 when detached)
+     */
+    public int run(String id, CreateOptions options, boolean detach, boolean keep) throws JrunException, IOException {
+        StateStore.checkId(id);
+        Bundle bundle = Bundle.load(options.bundle());
+        bundle.warnings().forEach(warn);
+        Syscalls sys = Syscalls.get();
+        boolean proxyTty = !detach && bundle.spec().process().isTerminal() && options.consoleSocket() == null;
+        int[] console = null;
+        try {
+            if (proxyTty) {
+                console = sys.socketPair();
+            }
+            ContainerState s = new Creator(store, sys, id, bundle, options, console == null ? -1 : console[1]).create();
+            if (detach) {
+                startOrDelete(id);
+                return 0;
+            }
+            int master = -1;
+            if (console != null) {
+                sys.close(console[1]);
+                console[1] = -1;
+                master = Foreground.receiveMaster(sys, console[0]);
+            }
+            Foreground fg = new Foreground(sys, s.pid(), master);
+            fg.forwardSignals();
+            startOrDelete(id);
+            fg.attachTerminal();
+            int status = fg.waitForExit();
+            if (!keep) {
+                delete(id, true);
+            }
+            return status;
+        } catch (NativeException e) {
+            throw new JrunException(e.getMessage(), e);
+        } finally {
+            if (console != null) {
+                sys.close(console[0]);
+                sys.close(console[1]);
+            }
+        }
+    }
+
+    private void startOrDelete(String id) throws JrunException, IOException {
+        try {
+            start(id);
+        } catch (JrunException | IOException e) {
+            try {
+                delete(id, true);
+            } catch (JrunException | IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    public void start(String id) throws JrunException, IOException {
+        ContainerState s;
+        try (StateStore.Lock lock = store.lock(id)) {
+            s = store.read(id);
+            Status status = StatusProbe.status(s, store.dir(id));
+            switch (status) {
+                case CREATED -> { }
+                case STOPPED -> throw new JrunException("cannot start a container that has stopped");
+                case RUNNING -> throw new JrunException("cannot start an already running container");
+                default -> throw new JrunException("cannot start a container in the " + status.word + " state");
+            }
+            Path fifo = store.dir(id).resolve(StateStore.FIFO);
+            // O_RDWR never blocks on a FIFO; the init holds the only reader and takes the byte
+            try (RandomAccessFile f = new RandomAccessFile(fifo.toFile(), "rw")) {
+                f.write('0');
+            }
+            Files.delete(fifo);
+        }
+        if (s.poststartHooks()) {
+            Spec spec = snapshot(id);
+            byte[] state = StateDocuments.ociState(id, Status.RUNNING, s.pid(), s.bundle(), s.annotations());
+            new HookRunner(Syscalls.get()).runAllWarn("poststart", spec.hooks().poststart(), state).forEach(warn);
+        }
+    }
+
+    /** The config the container was created from (the bundle may have changed since). */
+    Spec snapshot(String id) throws JrunException {
+        Path file = store.dir(id).resolve(StateStore.CONFIG);
+        try {
+            return SpecReader.readConfig(file);
+        } catch (SpecException e) {
+            throw new JrunException("config snapshot of container \"" + id + "\" (" + file + "): " + e.getMessage(), e);
+        }
+    }
+
+    public void kill(String id, int signal, boolean all) throws JrunException, IOException {
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState s = store.read(id);
+            Status status = StatusProbe.status(s, store.dir(id));
+            if (status == Status.STOPPED) {
+                throw new JrunException("container not running");
+            }
+            signal(s, signal, all);
+        }
+    }
+
+    private void signal(ContainerState s, int signal, boolean all) throws JrunException {
+        Syscalls sys = Syscalls.get();
+        try {
+            if (all) {
+                CgroupManager cg = CgroupManager.fromPaths(s.cgroupPaths());
+                for (int pid : cg.pids()) {
+                    try {
+                        sys.kill(pid, signal);
+                    } catch (NativeException e) {
+                        if (e.errno() != Errno.ESRCH) {
+                            throw e;
+                        }
+                    }
+                }
+                // a frozen process only acts on a signal once thawed; runc thaws for SIGKILL
+                if (signal == 9 && cg.isFrozen()) {
+                    cg.setFrozen(false);
+                }
+            } else {
+                sys.kill(s.pid(), signal);
+            }
+        } catch (NativeException e) {
+            throw new JrunException(e.errno() == Errno.ESRCH ? "no such process" : e.getMessage(), e);
+        } catch (CgroupException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+    }
+
+    public void delete(String id, boolean force) throws JrunException, IOException {
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState s = store.read(id);
+            Status status = StatusProbe.status(s, store.dir(id));
+            switch (status) {
+                case STOPPED -> { }
+                case CREATED -> killAndWait(s);
+                default -> {
+                    if (!force) {
+                        throw new JrunException("cannot delete container " + id + " that is not stopped: " + status.word);
+                    }
+                    killAndWait(s);
+                }
+            }
+            destroy(s);
+        }
+    }
+
+    private void killAndWait(ContainerState s) throws JrunException, IOException {
+        signal(s, 9, true);
+        try {
+            Syscalls.get().kill(s.pid(), 9);
+        } catch (NativeException e) {
+            // already gone
+        }
+        for (int i = 0; i < 5000 && StatusProbe.initAlive(s); i++) {
+            sleep(1);
+        }
+        if (StatusProbe.initAlive(s)) {
+            throw new JrunException("container init (pid " + s.pid() + ") did not die after SIGKILL");
+        }
+    }
+
+    /** Removes the cgroup and the state; runs poststop hooks (failures are warnings). */
+    private void destroy(ContainerState s) throws JrunException, IOException {
+        try {
+            CgroupManager cg = CgroupManager.fromPaths(s.cgroupPaths());
+            // stragglers that outlived the init (no pid namespace) must not keep the cgroup alive
+            for (int i = 0; i < 100 && !cg.pids().isEmpty(); i++) {
+                for (int pid : cg.pids()) {
+                    try {
+                        Syscalls.get().kill(pid, 9);
+                    } catch (NativeException e) {
+                        // gone
+                    }
+                }
+                sleep(2);
+            }
+            cg.destroy();
+        } catch (CgroupException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+        if (s.poststopHooks()) {
+            Spec spec = snapshot(s.id());
+            byte[] state = StateDocuments.ociState(s.id(), Status.STOPPED, 0, s.bundle(), s.annotations());
+            new HookRunner(Syscalls.get()).runAllWarn("poststop", spec.hooks().poststop(), state).forEach(warn);
+        }
+        store.remove(s.id());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

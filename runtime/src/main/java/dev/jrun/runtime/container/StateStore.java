@@ -1,0 +1,300 @@
+package dev.jrun.runtime.container;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The containers under one {@code --root}: a 0700 directory per container holding
+ * state.json (written atomically), exec.fifo while the container waits for start, the config
+ * snapshot, and a lock file that serializes concurrent calls on the same id.
+ */
+public final class StateStore {
+    public static final String STATE = "state.json";
+    public static final String FIFO = "exec.fifo";
+    public static final String CONFIG = "config.json";
+    private static final String LOCK = "lock";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Path root;
+
+    public StateStore(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path dir(String id) {
+        return root.resolve(id);
+    }
+
+    /** runc's rule for ids, which also keeps them safe as one path component. */
+    public static void checkId(String id) throws JrunException {
+        if (id == null || id.isEmpty()) {
+            throw new JrunException("container id cannot be empty");
+        }
+        if (id.equals(".") || id.equals("..") || !id.chars().allMatch(StateStore::idChar)) {
+            throw new JrunException("invalid container id \"" + id + "\": only [A-Za-z0-9_+.-] are allowed, and not \".\" or \"..\"");
+        }
+    }
+
+    private static boolean idChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '+'
+                || c == '.' || c == '-';
+    }
+
+    /** Creates the container's directory; fails if the id is taken.  The lock is held on return. */
+    public Lock reserve(String id) throws JrunException, IOException {
+        checkId(id);
+        ensureRoot();
+        try {
+            Files.createDirectory(dir(id), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            throw new JrunException("container with id exists: " + id);
+        }
+        return lockDir(id);
+    }
+
+    private void ensureRoot() throws IOException {
+        if (!Files.isDirectory(root)) {
+            Files.createDirectories(root);
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** Serializes operations on one container; fails with "does not exist" if it is gone. */
+    public Lock lock(String id) throws JrunException, IOException {
+        checkId(id);
+        if (!Files.isDirectory(dir(id))) {
+            throw JrunException.notFound(id);
+        }
+        Lock lock = lockDir(id);
+        // whoever held the lock before us may have deleted the container
+        if (!Files.exists(dir(id).resolve(STATE))) {
+            lock.close();
+            throw JrunException.notFound(id);
+        }
+        return lock;
+    }
+
+    /**
+     * File locks exclude other processes only; threads of one JVM (jrun used as a library)
+     * are excluded by a lock per container directory first.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> LOCAL =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Lock lockDir(String id) throws JrunException, IOException {
+        Path key = dir(id).toAbsolutePath();
+        java.util.concurrent.locks.ReentrantLock local = LOCAL.computeIfAbsent(key, k -> new java.util.concurrent.locks.ReentrantLock());
+        local.lock();
+        try {
+            FileChannel ch = FileChannel.open(dir(id).resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return new Lock(ch, ch.lock(), local);
+        } catch (NoSuchFileException e) {
+            local.unlock();
+            throw JrunException.notFound(id);
+        } catch (IOException | RuntimeException e) {
+            local.unlock();
+            throw e;
+        }
+    }
+
+    /** A held per-container lock. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+        private final java.util.concurrent.locks.ReentrantLock local;
+
+        Lock(FileChannel channel, FileLock lock, java.util.concurrent.locks.ReentrantLock local) {
+            this.channel = channel;
+            this.lock = lock;
+            this.local = local;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+                channel.close();
+            } finally {
+                local.unlock();
+            }
+        }
+    }
+
+    public boolean exists(String id) {
+        return Files.exists(dir(id).resolve(STATE));
+    }
+
+    public List<String> ids() throws IOException {
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return ids;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path p : entries) {
+                if (Files.exists(p.resolve(STATE))) {
+                    ids.add(p.getFileName().toString());
+                }
+            }
+        } catch (AccessDeniedException e) {
+            throw new IOException("cannot read " + root + ": permission denied", e);
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    /** temp file, fsync, rename: a reader sees the old state or the new, never half of one. */
+    public void write(ContainerState s) throws IOException {
+        Path dir = dir(s.id());
+        Path tmp = dir.resolve(STATE + ".tmp");
+        byte[] bytes = encode(s);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, dir.resolve(STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public ContainerState read(String id) throws JrunException, IOException {
+        checkId(id);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(dir(id).resolve(STATE));
+        } catch (NoSuchFileException e) {
+            throw JrunException.notFound(id);
+        }
+        try {
+            return decode(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new JrunException("state of container \"" + id + "\" is corrupt (" + dir(id).resolve(STATE) + "): "
+                    + e.getMessage());
+        }
+    }
+
+    /** Removes everything jrun kept for the container. */
+    public void remove(String id) throws IOException {
+        Path dir = dir(id);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static byte[] encode(ContainerState s) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", s.id());
+            g.writeNumberField("pid", s.pid());
+            g.writeNumberField("pidStartTime", s.pidStartTime());
+            g.writeStringField("bundle", s.bundle());
+            g.writeStringField("rootfs", s.rootfs());
+            g.writeStringField("created", s.created());
+            g.writeStringField("owner", s.owner());
+            writeMap(g, "annotations", s.annotations());
+            writeMap(g, "cgroupPaths", s.cgroupPaths());
+            g.writeBooleanField("poststartHooks", s.poststartHooks());
+            g.writeBooleanField("poststopHooks", s.poststopHooks());
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeMap(JsonGenerator g, String name, Map<String, String> map) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    static ContainerState decode(byte[] bytes) throws IOException {
+        String id = null;
+        String bundle = null;
+        String rootfs = null;
+        String created = null;
+        String owner = "";
+        int pid = 0;
+        long start = 0;
+        boolean poststart = false;
+        boolean poststop = false;
+        Map<String, String> annotations = Map.of();
+        Map<String, String> cgroups = Map.of();
+        try (JsonParser p = JSON.createParser(bytes)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "id" -> id = p.getText();
+                    case "pid" -> pid = p.getIntValue();
+                    case "pidStartTime" -> start = p.getLongValue();
+                    case "bundle" -> bundle = p.getText();
+                    case "rootfs" -> rootfs = p.getText();
+                    case "created" -> created = p.getText();
+                    case "owner" -> owner = p.getText();
+                    case "annotations" -> annotations = readMap(p);
+                    case "cgroupPaths" -> cgroups = readMap(p);
+                    case "poststartHooks" -> poststart = p.getBooleanValue();
+                    case "poststopHooks" -> poststop = p.getBooleanValue();
+                    default -> p.skipChildren();
+                }
+            }
+        }
+        if (id == null || bundle == null) {
+            throw new IOException("id or bundle missing");
+        }
+        return new ContainerState(id, pid, start, bundle, rootfs, created, owner, annotations, cgroups, poststart,
+                poststop);
+    }
+
+    private static Map<String, String> readMap(JsonParser p) throws IOException {
+        expect(p.currentToken(), JsonToken.START_OBJECT);
+        Map<String, String> map = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            map.put(key, p.getText());
+        }
+        return map;
+    }
+
+    private static void expect(JsonToken got, JsonToken want) throws IOException {
+        if (got != want) {
+            throw new IOException("expected " + want + " but found " + got);
+        }
+    }
+}

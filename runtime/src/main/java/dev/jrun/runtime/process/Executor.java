@@ -1,0 +1,95 @@
+package dev.jrun.runtime.process;
+
+import dev.jrun.runtime.linux.NativeException;
+import dev.jrun.runtime.linux.Syscalls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts jrun-init from a sealed memfd copy (so a container can never overwrite the binary the
+ * host runs: CVE-2019-5736) with posix_spawn and an explicit fd layout:
+ * <pre>
+ *   0-2                 the caller's stdio
+ *   3 .. 3+P-1          --preserve-fds, passed through untouched
+ *   3+P                 the sync socket (jrun-init's end)
+ *   3+P+1 ..            extra fds the plan names (exec fifo, console socket, ...)
+ *   last                the memfd itself, needed at exec time and closed by jrun-init
+ * </pre>
+ */
+public final class Executor {
+    private static byte[] binary;
+
+    private final int preserveFds;
+    private final List<Integer> extras = new ArrayList<>();
+
+    public Executor(int preserveFds) {
+        this.preserveFds = preserveFds;
+    }
+
+    /** Reserves a slot for a parent fd; returns the fd number it will have in jrun-init. */
+    public int pass(int parentFd) {
+        extras.add(parentFd);
+        return 3 + preserveFds + extras.size();
+    }
+
+    /** A started executor: its pid and our end of the sync socket. */
+    public record Started(int pid, SyncSocket socket) {
+    }
+
+    public Started start(Syscalls sys) throws NativeException, IOException {
+        int memfd = sys.sealedMemfd("jrun-init", binary());
+        int[] pair = null;
+        try {
+            pair = sys.socketPair();
+            int syncFd = 3 + preserveFds;
+            int total = syncFd + 1 + extras.size() + 1;
+            int[] childFds = new int[total];
+            for (int k = 0; k < syncFd; k++) {
+                childFds[k] = k;
+            }
+            childFds[syncFd] = pair[1];
+            for (int i = 0; i < extras.size(); i++) {
+                childFds[syncFd + 1 + i] = extras.get(i);
+            }
+            int memfdSlot = total - 1;
+            childFds[memfdSlot] = memfd;
+            int pid = sys.spawn("/proc/self/fd/" + memfdSlot,
+                    List.of("jrun-init", String.valueOf(syncFd), String.valueOf(syncFd), String.valueOf(total - syncFd)),
+                    List.of(), childFds);
+            sys.close(pair[1]);
+            return new Started(pid, new SyncSocket(sys, pair[0]));
+        } catch (NativeException | RuntimeException e) {
+            if (pair != null) {
+                sys.close(pair[0]);
+                sys.close(pair[1]);
+            }
+            throw e;
+        } finally {
+            sys.close(memfd);
+        }
+    }
+
+    /** The executor binary: installed next to the jars, else the copy inside the runtime jar. */
+    static synchronized byte[] binary() throws IOException {
+        if (binary == null) {
+            String libdir = System.getProperty("jrun.libdir");
+            Path installed = libdir == null ? null : Path.of(libdir, "jrun-init");
+            if (installed != null && Files.isRegularFile(installed)) {
+                binary = Files.readAllBytes(installed);
+            } else {
+                try (InputStream in = Executor.class.getResourceAsStream("/dev/jrun/runtime/jrun-init")) {
+                    if (in == null) {
+                        throw new IOException("jrun-init is missing: neither " + installed
+                                + " nor the copy inside the runtime jar exists (was `make` run?)");
+                    }
+                    binary = in.readAllBytes();
+                }
+            }
+        }
+        return binary;
+    }
+}

@@ -1,0 +1,394 @@
+package dev.jrun.runtime.cgroups;
+
+import static dev.jrun.runtime.cgroups.CgroupTestSupport.current;
+import static dev.jrun.runtime.cgroups.CgroupTestSupport.res;
+import static dev.jrun.runtime.cgroups.CgroupTestSupport.show;
+import static dev.jrun.runtime.cgroups.CgroupTestSupport.showNoDevices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jrun.spec.model.LinuxBlockIO;
+import dev.jrun.spec.model.LinuxNetwork;
+import dev.jrun.spec.model.LinuxResources;
+import dev.jrun.spec.model.LinuxThrottleDevice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class V1ResourcesTest {
+
+    private static List<String> plan(String json) throws CgroupException {
+        return showNoDevices(V1Resources.plan(res(json)));
+    }
+
+    private static List<String> plan(String json, V1Resources.Current cur) throws CgroupException {
+        return showNoDevices(V1Resources.plan(res(json), cur));
+    }
+
+    private static String error(String json) {
+        return assertThrows(CgroupException.class, () -> V1Resources.plan(res(json))).getMessage();
+    }
+
+    private static final List<String> DEFAULT_DEVICES = List.of(
+            "devices/devices.deny=a *:* rwm",
+            "devices/devices.allow=b *:* m",
+            "devices/devices.allow=c *:* m",
+            "devices/devices.allow=c 1:3 rwm",
+            "devices/devices.allow=c 1:5 rwm",
+            "devices/devices.allow=c 1:7 rwm",
+            "devices/devices.allow=c 1:8 rwm",
+            "devices/devices.allow=c 1:9 rwm",
+            "devices/devices.allow=c 5:0 rwm",
+            "devices/devices.allow=c 5:2 rwm",
+            "devices/devices.allow=c 10:200 rwm",
+            "devices/devices.allow=c 136:* rwm");
+
+    // ------------------------------------------------------------------ memory
+
+    @Test
+    void memoryLimitAlone() throws Exception {
+        assertEquals(List.of("memory/memory.limit_in_bytes=1048576"), plan("{'memory':{'limit':1048576}}"));
+    }
+
+    @Test
+    void memoryAndSwapWithUnknownCurrentLimitUseTheOrderThatAlwaysWorks() throws Exception {
+        assertEquals(List.of(
+                "memory/memory.memsw.limit_in_bytes=-1",
+                "memory/memory.limit_in_bytes=104857600",
+                "memory/memory.memsw.limit_in_bytes=209715200"),
+                plan("{'memory':{'limit':104857600,'swap':209715200}}"));
+    }
+
+    @Test
+    void memoryAndSwapRaisedAboveTheCurrentLimitWriteSwapFirst() throws Exception {
+        var cur = current(Map.of("memory/memory.limit_in_bytes", "52428800"), List.of());
+        assertEquals(List.of(
+                "memory/memory.memsw.limit_in_bytes=209715200",
+                "memory/memory.limit_in_bytes=104857600"),
+                plan("{'memory':{'limit':104857600,'swap':209715200}}", cur));
+    }
+
+    @Test
+    void memoryAndSwapLoweredBelowTheCurrentLimitWriteMemoryFirst() throws Exception {
+        var cur = current(Map.of("memory/memory.limit_in_bytes", "314572800"), List.of());
+        assertEquals(List.of(
+                "memory/memory.limit_in_bytes=104857600",
+                "memory/memory.memsw.limit_in_bytes=209715200"),
+                plan("{'memory':{'limit':104857600,'swap':209715200}}", cur));
+        // a fresh cgroup shows the huge "unlimited" number: also memory first
+        var fresh = current(Map.of("memory/memory.limit_in_bytes", "9223372036854771712"), List.of());
+        assertEquals(List.of(
+                "memory/memory.limit_in_bytes=104857600",
+                "memory/memory.memsw.limit_in_bytes=209715200"),
+                plan("{'memory':{'limit':104857600,'swap':209715200}}", fresh));
+    }
+
+    @Test
+    void unlimitedSwapIsWrittenBeforeTheMemoryLimit() throws Exception {
+        assertEquals(List.of("memory/memory.memsw.limit_in_bytes=-1", "memory/memory.limit_in_bytes=104857600"),
+                plan("{'memory':{'limit':104857600,'swap':-1}}"));
+    }
+
+    @Test
+    void unlimitedMemoryWithSwapUnsetAlsoLiftsSwapWhereSwapIsAccounted() throws Exception {
+        assertEquals(List.of("memory/memory.memsw.limit_in_bytes=-1", "memory/memory.limit_in_bytes=-1"),
+                plan("{'memory':{'limit':-1}}"));
+        var noSwap = current(Map.of(), List.of("memory/memory.memsw.limit_in_bytes"));
+        assertEquals(List.of("memory/memory.limit_in_bytes=-1"), plan("{'memory':{'limit':-1}}", noSwap));
+        List<CgroupWrite> w = V1Resources.plan(res("{'memory':{'limit':-1}}"));
+        assertEquals("linux.resources.memory.limit", w.get(w.size() - 2).reason());
+    }
+
+    @Test
+    void swapAlone() throws Exception {
+        assertEquals(List.of("memory/memory.memsw.limit_in_bytes=209715200"), plan("{'memory':{'swap':209715200}}"));
+    }
+
+    @Test
+    void reservationOomSwappinessHierarchy() throws Exception {
+        assertEquals(List.of(
+                "memory/memory.soft_limit_in_bytes=52428800",
+                "memory/memory.oom_control=1",
+                "memory/memory.swappiness=60",
+                "memory/memory.use_hierarchy=1"),
+                plan("{'memory':{'reservation':52428800,'disableOOMKiller':true,'swappiness':60,'useHierarchy':true}}"));
+        assertEquals(List.of("memory/memory.use_hierarchy=0"), plan("{'memory':{'disableOOMKiller':false,'useHierarchy':false}}"));
+        assertEquals(List.of("memory/memory.swappiness=0"), plan("{'memory':{'swappiness':0}}"));
+    }
+
+    @Test
+    void dockersUnsetSwappinessIsIgnored() throws Exception {
+        assertEquals(List.of(), plan("{'memory':{'swappiness':18446744073709551615}}"));
+    }
+
+    @Test
+    void swappinessOutOfRange() {
+        assertTrue(error("{'memory':{'swappiness':101}}").startsWith("linux.resources.memory.swappiness: "));
+        assertTrue(error("{'memory':{'swappiness':18446744073709551614}}").contains("18446744073709551614"));
+    }
+
+    @Test
+    void kernelMemoryLimits() throws Exception {
+        assertEquals(List.of(
+                "memory/memory.kmem.limit_in_bytes=104857600",
+                "memory/memory.kmem.tcp.limit_in_bytes=1048576"),
+                plan("{'memory':{'kernel':104857600,'kernelTCP':1048576}}"));
+        // -1 (the spec's example) is what a new cgroup has: nothing to write ...
+        assertEquals(List.of(), plan("{'memory':{'kernel':-1,'kernelTCP':-1}}"));
+        // ... unless the cgroup holds a lower limit
+        var limited = current(Map.of("memory/memory.kmem.limit_in_bytes", "104857600",
+                "memory/memory.kmem.tcp.limit_in_bytes", "9223372036854771712"), List.of());
+        assertEquals(List.of("memory/memory.kmem.limit_in_bytes=-1"),
+                plan("{'memory':{'kernel':-1,'kernelTCP':-1}}", limited));
+    }
+
+    @Test
+    void memoryValuesOutOfRange() {
+        assertTrue(error("{'memory':{'limit':-2}}").startsWith("linux.resources.memory.limit: -2 is out of range"));
+        assertTrue(error("{'memory':{'reservation':-5}}").startsWith("linux.resources.memory.reservation: "));
+        assertTrue(error("{'memory':{'limit':200,'swap':100}}").startsWith("linux.resources.memory.swap: "));
+    }
+
+    // ------------------------------------------------------------------ cpu
+
+    @Test
+    void cpuShares() throws Exception {
+        assertEquals(List.of("cpu/cpu.shares=512"), plan("{'cpu':{'shares':512}}"));
+        assertTrue(error("{'cpu':{'shares':1}}").startsWith("linux.resources.cpu.shares: 1 is out of range (2-262144)"));
+        assertTrue(error("{'cpu':{'shares':262145}}").startsWith("linux.resources.cpu.shares: "));
+        assertEquals(List.of(), plan("{'cpu':{'shares':0}}"));
+    }
+
+    @Test
+    void quotaOrPeriodAlone() throws Exception {
+        assertEquals(List.of("cpu/cpu.cfs_quota_us=50000"), plan("{'cpu':{'quota':50000}}"));
+        assertEquals(List.of("cpu/cpu.cfs_period_us=100000"), plan("{'cpu':{'period':100000}}"));
+        assertEquals(List.of("cpu/cpu.cfs_quota_us=-1"), plan("{'cpu':{'quota':-1}}"));
+    }
+
+    @Test
+    void quotaWithPeriodLiftsTheQuotaFirst() throws Exception {
+        assertEquals(List.of(
+                "cpu/cpu.cfs_quota_us=-1",
+                "cpu/cpu.cfs_period_us=250000",
+                "cpu/cpu.cfs_quota_us=50000"),
+                plan("{'cpu':{'quota':50000,'period':250000}}"));
+        // a cgroup known to have no quota needs no lifting
+        var noQuota = current(Map.of("cpu/cpu.cfs_quota_us", "-1"), List.of());
+        assertEquals(List.of("cpu/cpu.cfs_period_us=250000", "cpu/cpu.cfs_quota_us=50000"),
+                plan("{'cpu':{'quota':50000,'period':250000}}", noQuota));
+        // no final quota write when the quota is -1
+        assertEquals(List.of("cpu/cpu.cfs_quota_us=-1", "cpu/cpu.cfs_period_us=250000"),
+                plan("{'cpu':{'quota':-1,'period':250000}}"));
+    }
+
+    @Test
+    void burst() throws Exception {
+        assertEquals(List.of(
+                "cpu/cpu.cfs_quota_us=-1",
+                "cpu/cpu.cfs_period_us=100000",
+                "cpu/cpu.cfs_burst_us=20000",
+                "cpu/cpu.cfs_quota_us=50000"),
+                plan("{'cpu':{'quota':50000,'period':100000,'burst':20000}}"));
+        assertEquals(List.of("cpu/cpu.cfs_burst_us=20000"), plan("{'cpu':{'burst':20000}}"));
+        assertTrue(error("{'cpu':{'quota':50000,'burst':60000}}").startsWith("linux.resources.cpu.burst: 60000 must not be larger"));
+        var noBurst = current(Map.of(), List.of("cpu/cpu.cfs_burst_us"));
+        assertEquals(List.of(), plan("{'cpu':{'burst':0}}", noBurst));
+        CgroupException e = assertThrows(CgroupException.class,
+                () -> V1Resources.plan(res("{'cpu':{'burst':1000}}"), noBurst));
+        assertTrue(e.getMessage().startsWith("linux.resources.cpu.burst: this kernel has no cpu.cfs_burst_us"));
+    }
+
+    @Test
+    void quotaOutOfRange() {
+        assertTrue(error("{'cpu':{'quota':-2}}").startsWith("linux.resources.cpu.quota: -2 is out of range"));
+    }
+
+    @Test
+    void idle() throws Exception {
+        assertEquals(List.of("cpu/cpu.idle=1"), plan("{'cpu':{'idle':1}}"));
+        assertEquals(List.of("cpu/cpu.idle=0"), plan("{'cpu':{'idle':0}}"));
+        assertTrue(error("{'cpu':{'idle':2}}").startsWith("linux.resources.cpu.idle: "));
+    }
+
+    @Test
+    void realtimePeriodFirstByDefault() throws Exception {
+        assertEquals(List.of("cpu/cpu.rt_period_us=1000000", "cpu/cpu.rt_runtime_us=950000"),
+                plan("{'cpu':{'realtimeRuntime':950000,'realtimePeriod':1000000}}"));
+        assertEquals(List.of("cpu/cpu.rt_runtime_us=-1"), plan("{'cpu':{'realtimeRuntime':-1}}"));
+        assertTrue(error("{'cpu':{'realtimeRuntime':2000,'realtimePeriod':1000}}")
+                .startsWith("linux.resources.cpu.realtimeRuntime: "));
+    }
+
+    @Test
+    void realtimeRuntimeFirstWhenTheNewPeriodIsBelowTheCurrentRuntime() throws Exception {
+        var cur = current(Map.of("cpu/cpu.rt_runtime_us", "950000", "cpu/cpu.rt_period_us", "1000000"), List.of());
+        assertEquals(List.of("cpu/cpu.rt_runtime_us=400000", "cpu/cpu.rt_period_us=500000"),
+                plan("{'cpu':{'realtimeRuntime':400000,'realtimePeriod':500000}}", cur));
+        // raising both: the period first keeps the intermediate ratio low
+        var low = current(Map.of("cpu/cpu.rt_runtime_us", "100000", "cpu/cpu.rt_period_us", "1000000"), List.of());
+        assertEquals(List.of("cpu/cpu.rt_period_us=2000000", "cpu/cpu.rt_runtime_us=400000"),
+                plan("{'cpu':{'realtimeRuntime':400000,'realtimePeriod':2000000}}", low));
+    }
+
+    @Test
+    void cpusetComesFirst() throws Exception {
+        List<String> all = show(V1Resources.plan(res("{'cpu':{'cpus':'0-3,7','mems':'0','shares':100}}")));
+        assertEquals(List.of("cpuset/cpuset.cpus=0-3,7", "cpuset/cpuset.mems=0"), all.subList(0, 2));
+        assertEquals("cpu/cpu.shares=100", all.get(all.size() - 1));
+    }
+
+    // ------------------------------------------------------------------ pids
+
+    @Test
+    void pids() throws Exception {
+        assertEquals(List.of("pids/pids.max=100"), plan("{'pids':{'limit':100}}"));
+        assertEquals(List.of("pids/pids.max=1"), plan("{'pids':{'limit':0}}"));
+        assertEquals(List.of("pids/pids.max=max"), plan("{'pids':{'limit':-1}}"));
+        assertEquals(List.of("pids/pids.max=max"), plan("{'pids':{'limit':-7}}"));
+        assertEquals(List.of(), plan("{'pids':{}}"));
+    }
+
+    // ------------------------------------------------------------------ blkio
+
+    @Test
+    void blkioWeightsAndThrottles() throws Exception {
+        assertEquals(List.of(
+                "blkio/blkio.weight=500",
+                "blkio/blkio.leaf_weight=300",
+                "blkio/blkio.weight_device=8:0 600",
+                "blkio/blkio.leaf_weight_device=8:0 200",
+                "blkio/blkio.weight_device=8:16 700",
+                "blkio/blkio.throttle.read_bps_device=8:0 1048576",
+                "blkio/blkio.throttle.write_bps_device=8:16 2097152",
+                "blkio/blkio.throttle.read_iops_device=8:0 100",
+                "blkio/blkio.throttle.write_iops_device=8:0 0"),
+                plan("{'blockIO':{'weight':500,'leafWeight':300,"
+                        + "'weightDevice':[{'major':8,'minor':0,'weight':600,'leafWeight':200},{'major':8,'minor':16,'weight':700}],"
+                        + "'throttleReadBpsDevice':[{'major':8,'minor':0,'rate':1048576}],"
+                        + "'throttleWriteBpsDevice':[{'major':8,'minor':16,'rate':2097152}],"
+                        + "'throttleReadIOPSDevice':[{'major':8,'minor':0,'rate':100}],"
+                        + "'throttleWriteIOPSDevice':[{'major':8,'minor':0,'rate':0}]}}"));
+    }
+
+    @Test
+    void blkioUsesBfqFilesWhereCfqIsGone() throws Exception {
+        var bfq = current(Map.of(), List.of("blkio/blkio.weight"));
+        assertEquals(List.of("blkio/blkio.bfq.weight=5", "blkio/blkio.bfq.weight_device=8:0 600"),
+                plan("{'blockIO':{'weight':5,'weightDevice':[{'major':8,'minor':0,'weight':600}]}}", bfq));
+    }
+
+    @Test
+    void blkioErrors() {
+        assertTrue(error("{'blockIO':{'weight':5}}").startsWith("linux.resources.blockIO.weight: 5 is out of range (10-1000)"));
+        assertTrue(error("{'blockIO':{'weight':1001}}").startsWith("linux.resources.blockIO.weight: "));
+        assertTrue(error("{'blockIO':{'weightDevice':[{'major':8,'minor':0}]}}")
+                .startsWith("linux.resources.blockIO.weightDevice[0]: at least one of weight and leafWeight"));
+        LinuxResources noRate = new LinuxResources(null, null, null, null, new LinuxBlockIO(null, null, null,
+                List.of(new LinuxThrottleDevice(8L, 0L, null)), null, null, null), null, null, null, null);
+        assertTrue(assertThrows(CgroupException.class, () -> V1Resources.plan(noRate)).getMessage()
+                .startsWith("linux.resources.blockIO.throttleReadBpsDevice[0].rate: is required"));
+        LinuxResources noMajor = new LinuxResources(null, null, null, null, new LinuxBlockIO(null, null, null,
+                List.of(new LinuxThrottleDevice(null, 0L, 5L)), null, null, null), null, null, null, null);
+        assertTrue(assertThrows(CgroupException.class, () -> V1Resources.plan(noMajor)).getMessage()
+                .startsWith("linux.resources.blockIO.throttleReadBpsDevice[0]: major and minor are required"));
+    }
+
+    // ------------------------------------------------------------------ hugetlb
+
+    @Test
+    void hugetlbLimitsAndReservations() throws Exception {
+        assertEquals(List.of(
+                "hugetlb/hugetlb.2MB.limit_in_bytes=209715200",
+                "hugetlb/hugetlb.2MB.rsvd.limit_in_bytes=209715200",
+                "hugetlb/hugetlb.1GB.limit_in_bytes=18446744073709551615",
+                "hugetlb/hugetlb.1GB.rsvd.limit_in_bytes=18446744073709551615"),
+                plan("{'hugepageLimits':[{'pageSize':'2MB','limit':209715200},{'pageSize':'1GB','limit':18446744073709551615}]}"));
+        var noRsvd = current(Map.of(), List.of("hugetlb/hugetlb.2MB.rsvd.limit_in_bytes"));
+        assertEquals(List.of("hugetlb/hugetlb.2MB.limit_in_bytes=209715200", "hugetlb/hugetlb.1GB.limit_in_bytes=1073741824"),
+                plan("{'hugepageLimits':[{'pageSize':'2MB','limit':209715200},{'pageSize':'1GB','limit':1073741824}]}",
+                        noRsvd));
+    }
+
+    @Test
+    void hugetlbPageSizeMustBeAKernelSizeName() {
+        assertTrue(error("{'hugepageLimits':[{'pageSize':'../../x','limit':1}]}")
+                .startsWith("linux.resources.hugepageLimits[0].pageSize: invalid hugepage size \"../../x\""));
+        assertTrue(error("{'hugepageLimits':[{'pageSize':'2mb','limit':1}]}").contains("invalid hugepage size"));
+        assertTrue(error("{'hugepageLimits':[{'pageSize':'2MB'}]}").startsWith("linux.resources.hugepageLimits[0].limit"));
+    }
+
+    // ------------------------------------------------------------------ network, rdma
+
+    @Test
+    void network() throws Exception {
+        assertEquals(List.of(
+                "net_cls/net_cls.classid=1048577",
+                "net_prio/net_prio.ifpriomap=eth0 500",
+                "net_prio/net_prio.ifpriomap=eth1 1000"),
+                plan("{'network':{'classID':1048577,'priorities':[{'name':'eth0','priority':500},{'name':'eth1','priority':1000}]}}"));
+        assertTrue(error("{'network':{'priorities':[{'name':'eth 0','priority':1}]}}")
+                .startsWith("linux.resources.network.priorities[0].name: invalid interface name"));
+        LinuxResources tooBig = new LinuxResources(null, null, null, null, null, null,
+                new LinuxNetwork(4294967296L, null), null, null);
+        assertTrue(assertThrows(CgroupException.class, () -> V1Resources.plan(tooBig)).getMessage()
+                .startsWith("linux.resources.network.classID: "));
+    }
+
+    @Test
+    void rdma() throws Exception {
+        assertEquals(List.of(
+                "rdma/rdma.max=mlx5_1 hca_handle=3 hca_object=10000",
+                "rdma/rdma.max=mlx4_0 hca_object=1000",
+                "rdma/rdma.max=rxe3 hca_handle=2"),
+                plan("{'rdma':{'mlx5_1':{'hcaHandles':3,'hcaObjects':10000},'mlx4_0':{'hcaObjects':1000},"
+                        + "'rxe3':{'hcaHandles':2}}}"));
+        assertTrue(error("{'rdma':{'mlx5_1':{}}}").startsWith("linux.resources.rdma[\"mlx5_1\"]: at least one of"));
+    }
+
+    // ------------------------------------------------------------------ unified, order, reasons
+
+    @Test
+    void unifiedIsRefusedOnV1() throws Exception {
+        assertEquals("linux.resources.unified: cannot use unified on cgroup v1 (this host is not cgroup v2 only)",
+                error("{'unified':{'memory.high':'1000'}}"));
+        assertEquals(List.of(), plan("{'unified':{}}"));
+    }
+
+    @Test
+    void noResourcesStillGetsTheDefaultDeviceRules() throws Exception {
+        assertEquals(DEFAULT_DEVICES, show(V1Resources.plan(null)));
+        assertEquals(DEFAULT_DEVICES, show(V1Resources.plan(res("{}"))));
+    }
+
+    @Test
+    void controllersAreWrittenInRuncsOrder() throws Exception {
+        List<CgroupWrite> w = V1Resources.plan(res("{'rdma':{'m':{'hcaHandles':1}},'network':{'classID':1,"
+                + "'priorities':[{'name':'lo','priority':1}]},'hugepageLimits':[{'pageSize':'2MB','limit':1}],"
+                + "'blockIO':{'weight':100},'pids':{'limit':5},'cpu':{'shares':100,'cpus':'0'},'memory':{'limit':4096}}"));
+        List<String> order = new ArrayList<>();
+        for (CgroupWrite x : w) {
+            if (order.isEmpty() || !order.get(order.size() - 1).equals(x.controller())) {
+                order.add(x.controller());
+            }
+        }
+        assertEquals(List.of("cpuset", "devices", "memory", "cpu", "pids", "blkio", "hugetlb", "net_cls", "net_prio", "rdma"),
+                order);
+    }
+
+    @Test
+    void everyWriteNamesTheFieldThatAskedForIt() throws Exception {
+        List<CgroupWrite> w = V1Resources.plan(res("{'memory':{'limit':4096,'swap':8192},'cpu':{'quota':1000,'period':2000},"
+                + "'hugepageLimits':[{'pageSize':'2MB','limit':1}],'devices':[{'allow':false,'access':'rwm'}]}"));
+        for (CgroupWrite x : w) {
+            assertTrue(x.reason().startsWith("linux.resources."), x.toString());
+        }
+        assertEquals("linux.resources.devices", w.get(0).reason());
+        assertEquals(List.of("linux.resources.memory.swap", "linux.resources.memory.limit", "linux.resources.memory.swap",
+                "linux.resources.cpu.quota", "linux.resources.cpu.period", "linux.resources.cpu.quota",
+                "linux.resources.hugepageLimits[0]", "linux.resources.hugepageLimits[0]"),
+                w.stream().filter(x -> !x.controller().equals("devices")).map(CgroupWrite::reason).toList());
+    }
+}

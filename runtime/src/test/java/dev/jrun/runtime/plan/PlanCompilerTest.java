@@ -1,0 +1,97 @@
+package dev.jrun.runtime.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jrun.spec.SpecReader;
+import dev.jrun.spec.model.Spec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden plans: each config under src/test/resources/plans compiles to exactly the listing in
+ * the .plan file next to it.  Run with -Djrun.updateGolden=true to rewrite them after an
+ * intended change, then review the diff.
+ */
+class PlanCompilerTest {
+    static final Path DIR = Path.of("src/test/resources/plans");
+
+    static PlanContext context(boolean terminal, boolean noPivot) {
+        CgroupView v1 = new CgroupView("/sys/fs/cgroup/unified/c1", false, List.of(
+                new CgroupView.V1Hierarchy("cpu,cpuacct", List.of("cpu", "cpuacct"), List.of("cpu", "cpuacct"),
+                        "/sys/fs/cgroup/cpu,cpuacct/c1"),
+                new CgroupView.V1Hierarchy("memory", List.of("memory"), List.of(), "/sys/fs/cgroup/memory/c1"),
+                new CgroupView.V1Hierarchy("systemd", List.of("none", "name=systemd"), List.of(),
+                        "/sys/fs/cgroup/systemd/c1")));
+        return new PlanContext("c1", Path.of("/b"), Path.of("/b/rootfs"), "", noPivot, false, terminal ? 6 : -1, 5,
+                true, v1, null, false, null);
+    }
+
+    static Spec load(String name) throws Exception {
+        return SpecReader.readConfig(DIR.resolve(name + ".json"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "userns", "hooks-terminal", "joined"})
+    void compilesToTheGoldenPlan(String name) throws Exception {
+        Spec spec = load(name);
+        boolean terminal = spec.process().isTerminal();
+        String plan = PlanCompiler.compile(spec, context(terminal, name.equals("joined"))).render();
+        Path golden = DIR.resolve(name + ".plan");
+        if (Boolean.getBoolean("jrun.updateGolden")) {
+            Files.writeString(golden, plan);
+        }
+        assertEquals(Files.readString(golden), plan, "plan of " + name + ".json");
+    }
+
+    @Test
+    void encodedPlanHasMagicAndStepCount() throws Exception {
+        InitPlan plan = PlanCompiler.compile(load("default"), context(false, false));
+        byte[] bytes = plan.encode();
+        assertEquals("JRP1", new String(bytes, 0, 4, StandardCharsets.US_ASCII));
+        int count = (bytes[4] & 0xff) | (bytes[5] & 0xff) << 8 | (bytes[6] & 0xff) << 16 | (bytes[7] & 0xff) << 24;
+        assertEquals(plan.steps().size(), count);
+    }
+
+    @Test
+    void aMissingMountNamespaceIsRefused() throws Exception {
+        String json = Files.readString(DIR.resolve("default.json"))
+                .replace("{\"type\": \"mount\"},", "");
+        Spec spec = SpecReader.readConfig(json.getBytes(StandardCharsets.UTF_8), "config.json");
+        PlanException e = assertThrows(PlanException.class, () -> PlanCompiler.compile(spec, context(false, false)));
+        assertTrue(e.getMessage().startsWith("linux.namespaces: a mount namespace is required"), e.getMessage());
+    }
+
+    @Test
+    void apparmorWithoutHostSupportIsAnError() throws Exception {
+        String json = Files.readString(DIR.resolve("default.json"))
+                .replace("\"cwd\": \"/\",", "\"cwd\": \"/\", \"apparmorProfile\": \"docker-default\",");
+        Spec spec = SpecReader.readConfig(json.getBytes(StandardCharsets.UTF_8), "config.json");
+        PlanException e = assertThrows(PlanException.class, () -> PlanCompiler.compile(spec, context(false, false)));
+        assertEquals("process.apparmorProfile: AppArmor is not enabled on this host, so profile \"docker-default\" "
+                + "cannot be applied", e.getMessage());
+    }
+
+    @Test
+    void sysctlsBecomeProcWritesInOrder() throws Exception {
+        String json = Files.readString(DIR.resolve("default.json"))
+                .replace("\"linux\": {", "\"linux\": {\"sysctl\": {\"net.ipv4.ip_forward\": \"1\", \"kernel.shmmax\": \"8192\"},");
+        Spec spec = SpecReader.readConfig(json.getBytes(StandardCharsets.UTF_8), "config.json");
+        String plan = PlanCompiler.compile(spec, context(false, false)).render();
+        int a = plan.indexOf("PROC_WRITE \"sys/net/ipv4/ip_forward\" \"1\"");
+        int b = plan.indexOf("PROC_WRITE \"sys/kernel/shmmax\" \"8192\"");
+        assertTrue(a > 0 && b > a, plan);
+        assertTrue(plan.indexOf("PIVOT_ROOT") < a, "sysctls are written inside the container's namespaces");
+    }
+
+    static String read(Path p) throws IOException {
+        return Files.readString(p);
+    }
+}
