@@ -79,7 +79,10 @@ public abstract class ContainerTest {
 
     @BeforeEach
     void makeWorkDir() throws IOException {
-        work = Files.createTempDirectory("jrun-it-");
+        // world-searchable: inside a user namespace the container's root is an unprivileged host uid
+        work = Files.createTempDirectory("jrun-it-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         root = work.resolve("state");
     }
 
@@ -156,7 +159,11 @@ public abstract class ContainerTest {
             c.args(args);
             edits.accept(c);
         });
-        Result r = jrun("run", "--bundle", b.dir().toString(), id).ok();
+        // the probe exits non-zero when the operation it tried failed; its report is what counts
+        Result r = jrun("run", "--bundle", b.dir().toString(), id);
+        if (!r.out().startsWith("{")) {
+            fail("no probe report: jrun exited " + r.status() + "\nstdout: " + r.out() + "\nstderr: " + r.err());
+        }
         return r.json();
     }
 

@@ -80,7 +80,7 @@ final class V1Manager extends CgroupManager {
 
     @Override
     public void apply(LinuxResources resources) throws CgroupException {
-        for (CgroupWrite w : V1Resources.plan(resources)) {
+        for (CgroupWrite w : V1Resources.plan(resources, V1Resources.Current.of(paths))) {
             Path dir = dirOf(w.controller());
             if (dir == null) {
                 throw new CgroupException("cgroup controller " + w.controller() + " is not mounted on this host; "

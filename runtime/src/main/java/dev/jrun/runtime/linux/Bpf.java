@@ -66,7 +66,7 @@ public final class Bpf {
         if (b == null) {
             synchronized (Bpf.class) {
                 if (instance == null) {
-                    instance = new Bpf(sysBpf(System.getProperty("os.arch")));
+                    instance = new Bpf(syscallNumber(System.getProperty("os.arch")));
                 }
                 b = instance;
             }
@@ -74,8 +74,8 @@ public final class Bpf {
         return b;
     }
 
-    /** The bpf syscall number: 321 on x86_64, 280 on aarch64 (the asm-generic table). */
-    static long sysBpf(String arch) throws NativeException {
+    /** The bpf syscall number for an os.arch: 321 on x86_64, 280 on aarch64 (the asm-generic table). */
+    public static long syscallNumber(String arch) throws NativeException {
         switch (arch == null ? "" : arch.toLowerCase(Locale.ROOT)) {
             case "amd64":
             case "x86_64":
@@ -119,6 +119,14 @@ public final class Bpf {
      */
     public static int loadCgroupDeviceProgram(byte[] insns, String license) throws NativeException {
         return get().load(insns, license);
+    }
+
+    /** Closes a program fd from {@link #loadCgroupDeviceProgram} (an attached program stays attached). */
+    public static void close(int fd) throws NativeException {
+        Bpf b = get();
+        if (b.libc.close(fd) != 0) {
+            throw new NativeException("close", b.errno());
+        }
     }
 
     /** Attaches a device program to a cgroup v2 directory (BPF_F_ALLOW_MULTI). */

@@ -114,6 +114,10 @@ public final class PlanCompiler {
             add(Op.AFFINITY, "set the initial CPU affinity", CpuList.mask(process.execCPUAffinity().initial()));
         }
         add(Op.SYNC, "join the container's cgroup", (long) SYNC_CGROUP);
+        // while still privileged on the host: lowering it needs CAP_SYS_RESOURCE there; children inherit it
+        if (process.oomScoreAdj() != null) {
+            add(Op.PROC_WRITE, "set oom_score_adj", "self/oom_score_adj", String.valueOf(process.oomScoreAdj()));
+        }
         for (String type : JOIN_ORDER) {
             LinuxNamespace ns = linux.namespace(type);
             if (ns != null && !ns.isNew()) {
@@ -121,13 +125,10 @@ public final class PlanCompiler {
             }
         }
         LinuxNamespace user = linux.namespace("user");
-        if (user != null && user.isNew()) {
+        boolean newUser = user != null && user.isNew();
+        if (newUser) {
             add(Op.UNSHARE, "create the user namespace", CLONE_NEWUSER);
             add(Op.SYNC, "write the uid/gid mappings", (long) SYNC_USERNS);
-            if (maps(linux.uidMappings(), 0) && maps(linux.gidMappings(), 0)) {
-                add(Op.SETGID, "become root in the user namespace", 0L);
-                add(Op.SETUID, "become root in the user namespace", 0L);
-            }
         }
         long flags = 0;
         for (LinuxNamespace ns : linux.namespaces() == null ? List.<LinuxNamespace>of() : linux.namespaces()) {
@@ -146,6 +147,11 @@ public final class PlanCompiler {
                         .append(o.nanosecs() == null ? 0 : o.nanosecs()).append('\n');
             }
             add(Op.PROC_WRITE, "set the time namespace offsets", "self/timens_offsets", offsets.toString());
+        }
+        // Only now: as a mapped uid, the non-dumpable executor could no longer open /proc/self files.
+        if (newUser && maps(linux.uidMappings(), 0) && maps(linux.gidMappings(), 0)) {
+            add(Op.SETGID, "become root in the user namespace", 0L);
+            add(Op.SETUID, "become root in the user namespace", 0L);
         }
         add(Op.FORK, "start the container process");
     }
@@ -239,6 +245,11 @@ public final class PlanCompiler {
             add(Op.MOVE_ROOT, "move the rootfs to / (--no-pivot)");
         } else {
             add(Op.PIVOT_ROOT, "pivot_root to " + ctx.rootfs());
+        }
+        // runc applies the propagation to the new / as well: the bind above began private
+        if (linux.rootfsPropagation() != null && !linux.rootfsPropagation().isEmpty()) {
+            add(Op.ROOT_PROPAGATION, "set the propagation of the container's / to " + linux.rootfsPropagation(),
+                    rootPropagation);
         }
     }
 
@@ -441,9 +452,6 @@ public final class PlanCompiler {
             }
             add(Op.SETRLIMIT, "set " + r.type(), (long) resource, r.soft() == null ? 0L : r.soft(),
                     r.hard() == null ? 0L : r.hard());
-        }
-        if (process.oomScoreAdj() != null) {
-            add(Op.PROC_WRITE, "set oom_score_adj", "self/oom_score_adj", String.valueOf(process.oomScoreAdj()));
         }
         if (linux.personality() != null) {
             add(Op.PERSONALITY, "set the personality " + linux.personality().domain(),

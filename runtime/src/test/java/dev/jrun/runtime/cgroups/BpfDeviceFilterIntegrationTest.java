@@ -3,11 +3,13 @@ package dev.jrun.runtime.cgroups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jrun.runtime.cgroups.DeviceRules.Rule;
 import dev.jrun.runtime.linux.Bpf;
+import dev.jrun.runtime.linux.NativeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,9 +79,34 @@ class BpfDeviceFilterIntegrationTest {
 
             Bpf.detachCgroupDevice(Bpf.queryCgroupDevicePrograms(dir.toString())[0], dir.toString());
             assertEquals(0, Bpf.queryCgroupDevicePrograms(dir.toString()).length);
+
+            // the single steps
+            int fd = Bpf.loadCgroupDeviceProgram(strict, DeviceFilter.LICENSE);
+            Bpf.attachCgroupDevice(fd, dir.toString());
+            Bpf.close(fd);
+            int[] ids = Bpf.queryCgroupDevicePrograms(dir.toString());
+            assertEquals(1, ids.length);
+            assertTrue(runIn(dir).contains("full-denied"));
+            Bpf.detachCgroupDevice(ids[0], dir.toString());
+            assertTrue(runIn(dir).contains("full-ok"));
+
+            // the verifier's complaint is reported
+            byte[] noExit = DeviceFilter.encode(List.of(new DeviceFilter.Insn(0xb4, 0, 0, 0, 0)));
+            NativeException e = assertThrows(NativeException.class,
+                    () -> Bpf.loadCgroupDeviceProgram(noExit, DeviceFilter.LICENSE));
+            assertTrue(e.getMessage().startsWith("bpf(BPF_PROG_LOAD) (verifier: "), e.getMessage());
         } finally {
             removeCgroup(dir);
         }
+    }
+
+    @Test
+    void syscallNumbers() throws Exception {
+        assertEquals(321, Bpf.syscallNumber("amd64"));
+        assertEquals(321, Bpf.syscallNumber("x86_64"));
+        assertEquals(280, Bpf.syscallNumber("aarch64"));
+        assertEquals("bpf: unsupported architecture s390x: function not implemented",
+                assertThrows(NativeException.class, () -> Bpf.syscallNumber("s390x")).getMessage());
     }
 
     /** A shell that joins the cgroup, then tries some device accesses and says how each went. */
