@@ -82,6 +82,9 @@ class FakeCgroupfsTest {
             for (String f : e.getValue()) {
                 files.put(f, "");
             }
+            if (e.getKey().equals("devices")) {
+                files.put("devices.list", "a *:* rwm\n"); // what a new devices cgroup shows: all allowed
+            }
             files.put("cgroup.procs", "");
             tree(mount.resolve("jrun/c1"), files);
         }
