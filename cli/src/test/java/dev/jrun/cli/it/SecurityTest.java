@@ -1,0 +1,130 @@
+package dev.jrun.cli.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jrun.testbundles.Bundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The attacks behind DESIGN.md §5, each tried for real. */
+class SecurityTest extends ContainerTest {
+
+    @Test
+    void mountDestinationSymlinksResolveInsideTheRootfs() throws Exception {
+        Path victim = Files.createDirectories(work.resolve("victim"));
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args("/bin/jrun-probe")
+                .addMount("/absolute/sub", "tmpfs", "tmpfs")
+                .addMount("/relative/sub", "tmpfs", "tmpfs"));
+        // an absolute link to a host directory, and a relative one that climbs past the root;
+        // the same path exists inside the rootfs, which is where both must land
+        Files.createSymbolicLink(b.rootfs().resolve("absolute"), victim);
+        Files.createSymbolicLink(b.rootfs().resolve("relative"), Path.of("../../../../../../../../" + victim));
+        Path inside = Files.createDirectories(b.rootfs().resolve(victim.toString().substring(1)));
+        Map<String, Object> p = jrun("run", "--bundle", b.dir().toString(), id).ok().json();
+        assertTrue(Files.isDirectory(inside.resolve("sub")), "the mount point was made inside the rootfs");
+        try (var host = Files.list(victim)) {
+            assertEquals(List.of(), host.toList(), "nothing was created in the host directory");
+        }
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(victim.toString()),
+                "nothing was mounted on the host");
+        assertEquals("tmpfs", FilesystemTest.mountAt(p, victim + "/sub").get("fstype"));
+    }
+
+    @Test
+    void aDanglingSymlinkDestinationFailsWithoutTouchingTheHost() throws Exception {
+        Path victim = work.resolve("victim-missing");
+        String id = newId();
+        Bundle b = bundle(id, c -> c.addMount("/absolute/sub", "tmpfs", "tmpfs"));
+        Files.createSymbolicLink(b.rootfs().resolve("absolute"), victim);
+        Result r = jrun("create", "--bundle", b.dir().toString(), id);
+        assertEquals(1, r.status());
+        assertEquals("mount /absolute/sub on " + b.rootfs() + "/absolute/sub: create mount point: "
+                + "no such file or directory\n", r.err());
+        assertFalse(Files.exists(victim), "the host path was not created");
+        assertFalse(Files.exists(root.resolve(id)));
+    }
+
+    @Test
+    void procMustNotBeASymlink() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> { });
+        Files.delete(b.rootfs().resolve("proc"));
+        Files.createDirectories(b.rootfs().resolve("elsewhere"));
+        Files.createSymbolicLink(b.rootfs().resolve("proc"), Path.of("elsewhere"));
+        Result r = jrun("create", "--bundle", b.dir().toString(), id);
+        assertEquals(1, r.status());
+        assertEquals("mount /proc on " + b.rootfs() + "/proc: create mount point: too many levels of symbolic links\n",
+                r.err());
+        assertFalse(Files.exists(root.resolve(id)));
+    }
+
+    @Test
+    void aRootfsPathThatClimbsOutIsRefused() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.rootPath("rootfs/../../.."));
+        Result r = jrun("create", "--bundle", b.dir().toString(), id);
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("config.json: root.path: "), r.err());
+        assertFalse(Files.exists(root.resolve(id)));
+    }
+
+    @Test
+    void onlyPreservedFdsReachTheContainer() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args("/bin/jrun-probe"));
+        // fds 3 and 4 are passed on purpose; 5 is open in the caller but not meant for the container
+        String cmd = "exec 3</etc/hostname 4</etc/passwd 5</etc/group; exec " + jrun + " --root " + root
+                + " run --preserve-fds 2 --bundle " + b.dir() + " " + id;
+        Result r = exec(null, List.of("/bin/sh", "-c", cmd), 60);
+        assertEquals(0, r.status(), r.err());
+        Map<String, Object> p = r.json();
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), ((List<?>) p.get("fds")).stream().map(o -> number(o)).toList());
+        assertEquals("/etc/hostname", get(p, "fd_targets", "3"), "a host file, since it was passed");
+    }
+
+    @Test
+    void aCwdOutsideTheRootfsIsRefused() throws Exception {
+        String id = newId();
+        // the leaky-vessels attack: a cwd reached through an fd to a host directory
+        Bundle b = bundle(id, c -> c.cwd("/proc/self/fd/3"));
+        String cmd = "exec 3</tmp; exec " + jrun + " --root " + root + " create --preserve-fds 1 --bundle " + b.dir()
+                + " " + id;
+        Result r = exec(null, List.of("/bin/sh", "-c", cmd), 60);
+        assertEquals(1, r.status());
+        assertEquals("chdir to cwd /proc/self/fd/3: cwd /proc/self/fd/3 is outside the container root: "
+                + "operation not permitted\n", r.err());
+        assertFalse(Files.exists(root.resolve(id)));
+    }
+
+    @Test
+    void theInitIsTheSealedCopyAndNotDumpable() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "exit", "0"));
+        jrun("create", "--bundle", b.dir().toString(), id).ok();
+        long pid = number(jrun("state", id).ok().json().get("pid"));
+        assertEquals("/memfd:jrun-init (deleted)", Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString());
+        // a sealed memfd cannot be written, even by root through /proc
+        Path exe = Path.of("/proc/" + pid + "/exe");
+        try {
+            Files.writeString(exe, "overwritten");
+            throw new AssertionError("the executor image was writable");
+        } catch (java.io.IOException expected) {
+            // EPERM from the write seal (or ETXTBSY)
+        }
+        String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+        assertTrue(Files.readString(Path.of("/proc/" + pid + "/stat")).length() > 0);
+        assertTrue(status.contains("Name:"), status);
+    }
+
+    @Test
+    void theDefaultCapabilitiesCannotRemountOrMount() throws Exception {
+        Map<String, Object> p = probe(c -> { }, "mount-umount", "/proc");
+        assertEquals("EPERM", p.get("errno"));
+    }
+}
