@@ -2,7 +2,7 @@
 # Installs, with apt-get, whatever building and testing jrun needs and this Debian 12 machine
 # lacks.  Safe to run again: it only installs what is missing.
 set -eu
-need="openjdk-17-jdk-headless maven make gcc libc6-dev unzip busybox-static libseccomp2 python3 util-linux runc"
+need="openjdk-17-jdk-headless maven make gcc libc6-dev unzip busybox-static libseccomp2 python3 util-linux runc hyperfine"
 missing=""
 for pkg in $need; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
