@@ -29,8 +29,9 @@ public final class Main {
 
     static List<Subcommand> subcommands() {
         return List.of(new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(),
-                new ListCommand(), new KillCommand(), new DeleteCommand(), new SpecCommand(), new FeaturesCommand(),
-                new ValidateCommand());
+                new ListCommand(), new KillCommand(), new DeleteCommand(), new PauseCommand(true),
+                new PauseCommand(false), new PsCommand(), new UpdateCommand(), new EventsCommand(), new SpecCommand(),
+                new FeaturesCommand(), new ValidateCommand());
     }
 
     static CommandSpec rootSpec(List<Subcommand> subs) {
@@ -153,6 +154,7 @@ public final class Main {
 
         private static final java.util.Set<String> KNOWN = java.util.Set.of("root", "log", "log-format", "debug",
                 "systemd-cgroup", "rootless", "criu", "version", "bundle", "console-socket", "pid-file", "no-pivot",
-                "no-new-keyring", "preserve-fds", "detach", "keep", "all", "force", "format", "quiet", "help");
+                "no-new-keyring", "preserve-fds", "detach", "keep", "all", "force", "format", "quiet", "help", "resources",
+                "stats", "interval");
     }
 }

@@ -1,6 +1,7 @@
 package dev.jrun.runtime;
 
 import dev.jrun.runtime.plan.MountOptions;
+import dev.jrun.runtime.seccomp.SeccompFeatures;
 import dev.jrun.spec.OciVersion;
 import dev.jrun.spec.linux.Capabilities;
 import dev.jrun.spec.model.Features;
@@ -25,7 +26,7 @@ public final class FeaturesReport {
                 NAMESPACES,
                 Capabilities.all(),
                 new Features.Cgroup(true, true, false, false, true),
-                new Features.Seccomp(false, null, null, null, null, null),
+                SeccompFeatures.detect(),
                 new Features.Enabled(true),
                 new Features.Enabled(true),
                 new Features.IntelRdt(false, null, null),

@@ -28,12 +28,26 @@ public abstract class CgroupManager {
     /** Writes every limit in {@code resources}; refuses what this host cannot enforce. */
     public abstract void apply(LinuxResources resources) throws CgroupException;
 
+    /**
+     * `update`: the new limits of a running container.  Device rules are left as they are,
+     * as runc leaves them: rewriting them would briefly deny a running container its devices.
+     */
+    public abstract void update(LinuxResources resources) throws CgroupException;
+
     public abstract void addProcess(int pid) throws CgroupException;
 
     /** Every process in the container's cgroup (and below it). */
     public abstract List<Integer> pids() throws CgroupException;
 
     public abstract void setFrozen(boolean frozen) throws CgroupException;
+
+    /**
+     * SIGKILLs every process of the cgroup in one step where the kernel can (cgroup v2's
+     * cgroup.kill, which also catches processes being forked); false where it cannot.
+     */
+    public boolean killAll() throws CgroupException {
+        return false;
+    }
 
     public abstract boolean isFrozen();
 

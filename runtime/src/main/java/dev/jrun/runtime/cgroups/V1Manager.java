@@ -90,6 +90,12 @@ final class V1Manager extends CgroupManager {
         }
     }
 
+    /** Planned against the live cgroup, unchanged device rules produce no writes. */
+    @Override
+    public void update(LinuxResources resources) throws CgroupException {
+        apply(resources);
+    }
+
     @Override
     public void addProcess(int pid) throws CgroupException {
         for (Path dir : dirs()) {

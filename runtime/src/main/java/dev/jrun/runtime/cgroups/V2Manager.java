@@ -78,6 +78,13 @@ final class V2Manager extends CgroupManager {
     }
 
     @Override
+    public void update(LinuxResources resources) throws CgroupException {
+        for (CgroupWrite w : V2Resources.plan(resources, dir)) {
+            write(dir.resolve(w.file()), w.value());
+        }
+    }
+
+    @Override
     public void addProcess(int pid) throws CgroupException {
         write(dir.resolve("cgroup.procs"), Integer.toString(pid));
     }
@@ -128,6 +135,7 @@ final class V2Manager extends CgroupManager {
     }
 
     /** cgroup.kill (5.14+) kills every process below us atomically, even ones being forked. */
+    @Override
     public boolean killAll() throws CgroupException {
         Path kill = dir.resolve("cgroup.kill");
         if (!Files.exists(kill)) {

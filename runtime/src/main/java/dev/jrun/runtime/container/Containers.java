@@ -177,6 +177,9 @@ public final class Containers {
         try {
             if (all) {
                 CgroupManager cg = CgroupManager.fromPaths(s.cgroupPaths());
+                if (signal == 9 && cg.killAll()) {
+                    return;
+                }
                 for (int pid : cg.pids()) {
                     try {
                         sys.kill(pid, signal);
@@ -258,6 +261,101 @@ public final class Containers {
             new HookRunner(Syscalls.get()).runAllWarn("poststop", spec.hooks().poststop(), state).forEach(warn);
         }
         store.remove(s.id());
+    }
+
+    public void pause(String id) throws JrunException, IOException {
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState s = store.read(id);
+            Status status = StatusProbe.status(s, store.dir(id));
+            if (status != Status.RUNNING && status != Status.CREATED) {
+                throw new JrunException("container not running");
+            }
+            CgroupManager.fromPaths(s.cgroupPaths()).setFrozen(true);
+        } catch (CgroupException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+    }
+
+    public void resume(String id) throws JrunException, IOException {
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState s = store.read(id);
+            if (StatusProbe.status(s, store.dir(id)) != Status.PAUSED) {
+                throw new JrunException("container not paused");
+            }
+            CgroupManager.fromPaths(s.cgroupPaths()).setFrozen(false);
+        } catch (CgroupException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+    }
+
+    /** The host pids of every process in the container's cgroup. */
+    public List<Integer> pids(String id) throws JrunException, IOException {
+        ContainerState s = store.read(id);
+        try {
+            return CgroupManager.fromPaths(s.cgroupPaths()).pids();
+        } catch (CgroupException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Applies an update to the running container's cgroup, and records the merged result in
+     * the config snapshot so the next update (and exec) starts from it.
+     */
+    public void update(String id, dev.jrun.spec.model.LinuxResources update) throws JrunException, IOException {
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState s = store.read(id);
+            if (StatusProbe.status(s, store.dir(id)) == Status.STOPPED) {
+                throw new JrunException("container not running");
+            }
+            Spec spec = snapshot(id);
+            dev.jrun.spec.model.LinuxResources merged = ResourcesUpdate.merge(spec.linux().resources(), update);
+            dev.jrun.spec.validate.Report report = dev.jrun.spec.validate.Validator.validateResources(merged,
+                    "resources");
+            if (report.hasErrors()) {
+                throw new JrunException(report.errorText());
+            }
+            CgroupManager.fromPaths(s.cgroupPaths()).update(merged);
+            dev.jrun.spec.model.Linux l = spec.linux();
+            Spec updated = new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), spec.domainname(),
+                    spec.mounts(), spec.hooks(), spec.annotations(), new dev.jrun.spec.model.Linux(l.uidMappings(),
+                            l.gidMappings(), l.sysctl(), merged, l.cgroupsPath(), l.namespaces(), l.devices(),
+                            l.netDevices(), l.seccomp(), l.rootfsPropagation(), l.maskedPaths(), l.readonlyPaths(),
+                            l.mountLabel(), l.intelRdt(), l.memoryPolicy(), l.personality(), l.timeOffsets()));
+            Path tmp = store.dir(id).resolve(StateStore.CONFIG + ".tmp");
+            Files.write(tmp, dev.jrun.spec.SpecWriter.write(updated, dev.jrun.spec.json.JsonStyle.COMPACT));
+            Files.move(tmp, store.dir(id).resolve(StateStore.CONFIG), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (CgroupException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+    }
+
+    /** The flag form of `update`. */
+    public static dev.jrun.spec.model.LinuxResources resourcesFromFlags(java.util.Map<String, String> flags)
+            throws JrunException {
+        return ResourcesUpdate.fromFlags(flags);
+    }
+
+    public dev.jrun.runtime.cgroups.CgroupStats stats(String id) throws JrunException, IOException {
+        ContainerState s = store.read(id);
+        if (StatusProbe.status(s, store.dir(id)) == Status.STOPPED) {
+            throw new JrunException("container not running");
+        }
+        try {
+            return CgroupManager.fromPaths(s.cgroupPaths()).stats();
+        } catch (CgroupException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+    }
+
+    /** Whether the container is still there and not stopped (for `events` to know when to end). */
+    public boolean alive(String id) throws IOException {
+        try {
+            return state(id).status() != Status.STOPPED;
+        } catch (JrunException e) {
+            return false;
+        }
     }
 
     private static void sleep(long ms) {
