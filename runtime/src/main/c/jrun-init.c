@@ -121,14 +121,23 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* One write per frame, so a frame is never split by another writer's. */
 static int send_msg(uint32_t type, const void *payload, uint32_t len)
 {
 	uint32_t hdr[2] = { type, len };
+	char *frame;
+	int rc;
 	if (sync_fd < 0)
 		return -1;
-	if (write_all(sync_fd, hdr, sizeof hdr) < 0)
+	frame = malloc(sizeof hdr + len);
+	if (!frame)
 		return -1;
-	return len ? write_all(sync_fd, payload, len) : 0;
+	memcpy(frame, hdr, sizeof hdr);
+	if (len)
+		memcpy(frame + sizeof hdr, payload, len);
+	rc = write_all(sync_fd, frame, sizeof hdr + len);
+	free(frame);
+	return rc;
 }
 
 /* Reads one message; the payload is malloc'd (NUL-terminated for convenience). */
@@ -742,14 +751,16 @@ static void op_console(const struct step *st)
 		FAIL("chown pty peer");
 	if ((ws.ws_row || ws.ws_col) && ioctl(master, TIOCSWINSZ, &ws) < 0)
 		FAIL("set console size");
-	int target = mkfile_in_root("dev/console", RES_NO_SYMLINKS);
-	if (target < 0)
-		FAIL("create dev/console");
-	int tree = open_tree(console_peer, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0 || attach(tree, target) < 0)
-		FAIL("bind pty peer on dev/console");
-	close(tree);
-	close(target);
+	if (I(st, 5)) {
+		int target = mkfile_in_root("dev/console", RES_NO_SYMLINKS);
+		if (target < 0)
+			FAIL("create dev/console");
+		int tree = open_tree(console_peer, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (tree < 0 || attach(tree, target) < 0)
+			FAIL("bind pty peer on dev/console");
+		close(tree);
+		close(target);
+	}
 	if (send_fd(sock, master, "/dev/ptmx", 9) < 0)
 		FAIL("send pty master to the console socket");
 	close(master);
@@ -929,8 +940,9 @@ static void op_seccomp(const struct step *st)
 	struct sock_fprog prog = { .len = (unsigned short)(st->a[1].len / sizeof(struct sock_filter)),
 				   .filter = (struct sock_filter *)(void *)bytes };
 	int listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	/* EINVAL: a flag this kernel lacks, or a program it refuses; say which were asked for */
 	if (listener < 0)
-		FAIL("load seccomp filter");
+		FAIL("seccomp(SECCOMP_SET_MODE_FILTER, flags %#x, %u instructions)", flags, (unsigned)prog.len);
 	if (I(st, 2)) {
 		uint32_t msg[3] = { MSG_FD, 4, FD_SECCOMP_LISTENER };
 		if (send_fd(sync_fd, listener, msg, sizeof msg) < 0)
@@ -957,18 +969,31 @@ static void op_chdir(const char *path)
 		report_error(EPERM, "cwd %s is outside the container root", path);
 }
 
-/* Resolves argv[0] the way runc does before reporting "created", so a missing binary fails create. */
+/* strerror in Go's wording: lower-case first letter, as callers match runc's messages */
+static const char *errtext(int err)
+{
+	static char buf[128];
+	snprintf(buf, sizeof buf, "%s", strerror(err));
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] + 32);
+	return buf;
+}
+
+/*
+ * Resolves argv[0] the way runc does before reporting "created", so a missing binary fails
+ * create (and exec) with runc's words; the errno still travels for the exit status.
+ */
 static void op_lookup_exec(const struct step *st)
 {
 	const char *name = S(st, 0), *pathenv = S(st, 1);
 	struct stat sb;
 	if (strchr(name, '/')) {
 		if (stat(name, &sb) < 0)
-			FAIL("exec: \"%s\": stat %s", name, name);
+			report_error(errno, "exec: \"%s\": stat %s: %s", name, name, errtext(errno));
 		if (S_ISDIR(sb.st_mode))
 			report_error(EACCES, "exec: \"%s\": is a directory", name);
 		if (access(name, X_OK) < 0)
-			FAIL("exec: \"%s\"", name);
+			report_error(errno, "exec: \"%s\": %s", name, errtext(errno));
 		snprintf(exec_path, sizeof exec_path, "%s", name);
 		return;
 	}
@@ -995,8 +1020,7 @@ static void op_lookup_exec(const struct step *st)
 	}
 	if (saw_eacces)
 		report_error(EACCES, "exec: \"%s\": permission denied", name);
-	/* runc's exact words, which podman maps to exit status 127 */
-	report_error(0, "exec: \"%s\": executable file not found in $PATH", name);
+	report_error(ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
 /* runc's rule: without HOME in the env, use the user's home from the container's passwd, else "/" */
@@ -1110,6 +1134,16 @@ static void run_step(const struct step *st)
 		close(fd);
 		break;
 	}
+	case OP_SETNS_FD:
+		if (setns((int)I(st, 0), (int)I(st, 1)) < 0)
+			FAIL_STEP();
+		close((int)I(st, 0));
+		break;
+	case OP_OPEN_ROOT:
+		root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root_fd < 0)
+			FAIL_STEP();
+		break;
 	case OP_UNSHARE:
 		if (unshare((int)I(st, 0)) < 0)
 			FAIL_STEP();
@@ -1118,7 +1152,15 @@ static void run_step(const struct step *st)
 		op_proc_write(st);
 		break;
 	case OP_FORK: {
-		/* CLONE_PARENT: the init becomes the Java side's child, so it can be waited for and reaped */
+		/*
+		 * CLONE_PARENT: the child becomes the Java side's child, so it can be waited for and
+		 * reaped.  The child waits for us to be gone (the pipe's write end closes with us), so
+		 * the parent always hears the child's pid before anything the child says.
+		 */
+		int gate[2];
+		char c;
+		if (pipe2(gate, O_CLOEXEC) < 0)
+			FAIL_STEP();
 		pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
 		if (pid < 0)
 			FAIL_STEP();
@@ -1127,6 +1169,10 @@ static void run_step(const struct step *st)
 			send_msg(MSG_CHILD_PID, &p, sizeof p);
 			_exit(0);
 		}
+		close(gate[1]);
+		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+			;
+		close(gate[0]);
 		break;
 	}
 	case OP_ROOT_PROPAGATION:

@@ -45,7 +45,7 @@
 #define OP_BIND_DEVICE        11  /* host path, dest */
 #define OP_SYMLINK            12  /* target, dest */
 #define OP_MKDIR              13  /* dest, mode */
-#define OP_CONSOLE            14  /* console socket fd, rows, cols, uid, gid */
+#define OP_CONSOLE            14  /* console socket fd, rows, cols, uid, gid, 1 = bind it on dev/console */
 #define OP_MASK               15  /* dest */
 #define OP_READONLY           16  /* dest */
 #define OP_RUN_HOOK           17  /* path, args, env, timeout seconds; stdin = last ACK payload */
@@ -81,6 +81,8 @@
 #define OP_SETATTR            47  /* dest, set, clr, recursive: change an existing mount */
 #define OP_DEFAULT_HOME       48  /* uid: add HOME from the container's /etc/passwd to the exec env */
 #define OP_MEMPOLICY          49  /* mode | flags, node mask bytes */
+#define OP_SETNS_FD           50  /* fd (a pidfd), namespace flags: join them all at once */
+#define OP_OPEN_ROOT          51  /* exec: the container's / (where setns left us) becomes the root fd */
 
 /* resolve modes for mount destinations */
 #define RES_IN_ROOT           0   /* symlinks are followed, but never out of the rootfs */

@@ -15,7 +15,7 @@ final class KillCommand implements Subcommand {
         CommandSpec spec = Options.command(name(), "send a signal to a container's process");
         spec.addOption(Options.flag("signal every process in the container", "--all", "-a"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
-        spec.addPositional(Options.positional("SIGNAL", "0..1", "signal name or number (default TERM)"));
+        spec.addPositional(Options.second("SIGNAL", "0..1", "signal name or number (default TERM)"));
         return spec;
     }
 

@@ -29,7 +29,7 @@ public final class Main {
 
     static List<Subcommand> subcommands() {
         return List.of(new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(),
-                new ListCommand(), new KillCommand(), new DeleteCommand(), new PauseCommand(true),
+                new ListCommand(), new KillCommand(), new DeleteCommand(), new ExecCommand(), new PauseCommand(true),
                 new PauseCommand(false), new PsCommand(), new UpdateCommand(), new EventsCommand(), new SpecCommand(),
                 new FeaturesCommand(), new ValidateCommand());
     }
@@ -92,7 +92,10 @@ public final class Main {
                 refuseSystemd();
             }
             return command.run(sub, ctx);
-        } catch (JrunException | Options.UsageException e) {
+        } catch (JrunException e) {
+            log.error(e.getMessage());
+            return e.exitStatus();
+        } catch (Options.UsageException e) {
             log.error(e.getMessage());
         } catch (IOException e) {
             log.error(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -135,26 +138,46 @@ public final class Main {
         private LongFlags() {
         }
 
+        /**
+         * Only up to the first word after the subcommand that is not a flag: from there on the
+         * words may belong to the container's command (exec ID ps -user ...).
+         */
         static String[] normalize(String[] args) {
             List<String> out = new ArrayList<>(args.length);
-            boolean literal = false;
+            boolean seenSubcommand = false;
+            boolean done = false;
+            boolean valueNext = false;
             for (String a : args) {
-                if (!literal && a.length() > 2 && a.charAt(0) == '-' && a.charAt(1) != '-' && Character.isLetter(a.charAt(1))
+                boolean flag = a.startsWith("-");
+                boolean isValue = valueNext;
+                String name = flag ? a.replaceFirst("^--?", "").split("=", 2)[0] : "";
+                valueNext = flag && !a.contains("=") && VALUED.contains(name);
+                if (!done && flag && a.length() > 2 && a.charAt(1) != '-' && Character.isLetter(a.charAt(1))
                         && KNOWN.contains(a.substring(1).split("=", 2)[0])) {
                     out.add("-" + a);
                 } else {
                     out.add(a);
                 }
                 if (a.equals("--")) {
-                    literal = true;
+                    done = true;
+                } else if (!flag && !isValue) {
+                    done |= seenSubcommand;
+                    seenSubcommand = true;
                 }
             }
             return out.toArray(new String[0]);
         }
 
+        /** Long flags that take a value (the next word, unless given as --flag=value). */
+        private static final java.util.Set<String> VALUED = java.util.Set.of("root", "log", "log-format", "rootless",
+                "criu", "bundle", "b", "console-socket", "pid-file", "preserve-fds", "format", "f", "resources", "r",
+                "interval", "process", "p", "env", "e", "cwd", "user", "u", "additional-gids", "g", "cap", "c",
+                "apparmor", "process-label", "cgroup");
+
         private static final java.util.Set<String> KNOWN = java.util.Set.of("root", "log", "log-format", "debug",
                 "systemd-cgroup", "rootless", "criu", "version", "bundle", "console-socket", "pid-file", "no-pivot",
                 "no-new-keyring", "preserve-fds", "detach", "keep", "all", "force", "format", "quiet", "help", "resources",
-                "stats", "interval");
+                "stats", "interval", "process", "tty", "env", "cwd", "user", "additional-gids", "cap", "no-new-privs",
+                "apparmor", "process-label", "cgroup", "ignore-paused");
     }
 }

@@ -30,9 +30,22 @@ final class Options {
         return OptionSpec.builder(names).type(boolean.class).arity("0").description(description).build();
     }
 
+    /** The first positional parameter (the container id, usually). */
     static PositionalParamSpec positional(String label, String arity, String description) {
-        return PositionalParamSpec.builder().paramLabel(label).type(String.class).arity(arity).description(description)
-                .build();
+        return PositionalParamSpec.builder().index("0").paramLabel(label).type(String.class).arity(arity)
+                .description(description).build();
+    }
+
+    /** The second positional parameter. */
+    static PositionalParamSpec second(String label, String arity, String description) {
+        return PositionalParamSpec.builder().index("1").paramLabel(label).type(String.class).arity(arity)
+                .description(description).build();
+    }
+
+    /** Every word from the second position on: a command and its arguments, dashes included. */
+    static PositionalParamSpec rest(String label, String description) {
+        return PositionalParamSpec.builder().index("1..*").paramLabel(label).type(String[].class)
+                .auxiliaryTypes(String.class).arity("0..*").description(description).build();
     }
 
     static String id(ParseResult r) {

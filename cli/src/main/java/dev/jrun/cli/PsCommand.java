@@ -23,9 +23,7 @@ final class PsCommand implements Subcommand {
         CommandSpec spec = Options.command(name(), "list the processes running inside a container");
         spec.addOption(Options.value("FORMAT", "table or json", "--format", "-f"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
-        spec.addPositional(picocli.CommandLine.Model.PositionalParamSpec.builder().paramLabel("PS_OPTIONS")
-                .type(String[].class).auxiliaryTypes(String.class).arity("0..*")
-                .description("options for ps (default -ef)").build());
+        spec.addPositional(Options.rest("PS_OPTIONS", "options for ps (default -ef)"));
         // everything after the id belongs to ps(1), dashes included
         spec.parser().stopAtPositional(true);
         return spec;

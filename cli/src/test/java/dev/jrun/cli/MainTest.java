@@ -52,6 +52,16 @@ class MainTest {
     }
 
     @Test
+    void singleDashLongFlagsStopAtTheContainersCommand() {
+        assertEquals(List.of("--root", "/r", "create", "--bundle", "b", "c1"),
+                List.of(Main.LongFlags.normalize(new String[] {"-root", "/r", "create", "-bundle", "b", "c1"})));
+        assertEquals(List.of("exec", "--cwd", "/tmp", "c1", "ps", "-user", "-root"),
+                List.of(Main.LongFlags.normalize(new String[] {"exec", "-cwd", "/tmp", "c1", "ps", "-user", "-root"})));
+        assertEquals(List.of("--log=/l", "kill", "c1", "-all"),
+                List.of(Main.LongFlags.normalize(new String[] {"-log=/l", "kill", "c1", "-all"})));
+    }
+
+    @Test
     void errorsGoToTheLogAsJsonLines() throws Exception {
         Path log = tmp.resolve("log.json");
         Result r = jrun("--root", tmp.toString(), "--log", log.toString(), "--log-format", "json", "state", "gone");

@@ -9,6 +9,7 @@ import dev.jrun.runtime.linux.Syscalls;
 import dev.jrun.runtime.process.Foreground;
 import dev.jrun.spec.SpecException;
 import dev.jrun.spec.SpecReader;
+import dev.jrun.spec.model.Process;
 import dev.jrun.spec.model.Spec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -63,7 +64,7 @@ public final class Containers {
         StateStore.checkId(id);
         Bundle bundle = Bundle.load(options.bundle());
         bundle.warnings().forEach(warn);
-        return new Creator(store, Syscalls.get(), id, bundle, options, -1).create();
+        return new Creator(store, Syscalls.get(), id, bundle, options, -1, warn).create();
     }
 
     /**
@@ -83,7 +84,7 @@ public final class Containers {
             if (proxyTty) {
                 console = sys.socketPair();
             }
-            ContainerState s = new Creator(store, sys, id, bundle, options, console == null ? -1 : console[1]).create();
+            ContainerState s = new Creator(store, sys, id, bundle, options, console == null ? -1 : console[1], warn).create();
             if (detach) {
                 startOrDelete(id);
                 return 0;
@@ -261,6 +262,45 @@ public final class Containers {
             new HookRunner(Syscalls.get()).runAllWarn("poststop", spec.hooks().poststop(), state).forEach(warn);
         }
         store.remove(s.id());
+    }
+
+    /**
+     * `exec`: runs a process in the running container and, unless detached, waits for it.
+     *
+     * @param process the process of `--process FILE`, or null to derive it from the container's
+     *     own process and {@code flags}
+     * @param source the file the process came from, for error messages
+     * @return the process's shell-style exit status (0 when detached)
+     */
+    public int exec(String id, Process process, String source, ExecProcess flags, ExecOptions options)
+            throws JrunException, IOException {
+        StateStore.checkId(id);
+        ContainerState s = store.read(id);
+        Status status = StatusProbe.status(s, store.dir(id));
+        if (status == Status.STOPPED) {
+            throw new JrunException("cannot exec in a stopped container");
+        }
+        if (status == Status.PAUSED && !options.ignorePaused()) {
+            throw new JrunException("cannot exec in a paused container (use --ignore-paused to override)");
+        }
+        Spec spec = snapshot(id);
+        Process p = process != null ? process : flags.applyTo(spec.process());
+        dev.jrun.spec.validate.Report report = dev.jrun.spec.validate.Validator.validateProcess(p,
+                process != null ? source : "exec");
+        if (report.hasErrors()) {
+            throw new JrunException(report.errorText());
+        }
+        for (dev.jrun.spec.Problem w : report.warnings()) {
+            warn.accept(w.toString());
+        }
+        dev.jrun.runtime.seccomp.SeccompCompiler.Result seccomp;
+        try {
+            // runc gives exec'd processes the container's filter too
+            seccomp = dev.jrun.runtime.seccomp.SeccompCompiler.compile(spec.linux().seccomp());
+        } catch (dev.jrun.runtime.seccomp.SeccompException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+        return new Execer(store, Syscalls.get(), id, options).exec(s, spec, p, seccomp == null ? null : seccomp.program());
     }
 
     public void pause(String id) throws JrunException, IOException {

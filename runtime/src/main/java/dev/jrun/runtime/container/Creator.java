@@ -5,7 +5,6 @@ import dev.jrun.runtime.cgroups.CgroupHost;
 import dev.jrun.runtime.cgroups.CgroupManager;
 import dev.jrun.runtime.hooks.HookException;
 import dev.jrun.runtime.hooks.HookRunner;
-import dev.jrun.runtime.linux.Errno;
 import dev.jrun.runtime.linux.NativeException;
 import dev.jrun.runtime.linux.Syscalls;
 import dev.jrun.runtime.plan.InitPlan;
@@ -14,18 +13,20 @@ import dev.jrun.runtime.plan.PlanContext;
 import dev.jrun.runtime.plan.PlanException;
 import dev.jrun.runtime.process.Executor;
 import dev.jrun.runtime.process.SyncSocket;
-import dev.jrun.runtime.process.Wire;
+import dev.jrun.runtime.seccomp.NotifyHandoff;
+import dev.jrun.runtime.seccomp.SeccompCompiler;
+import dev.jrun.runtime.seccomp.SeccompException;
+import dev.jrun.spec.OciVersion;
 import dev.jrun.spec.model.Hooks;
 import dev.jrun.spec.model.LinuxIDMapping;
 import dev.jrun.spec.model.Spec;
+import dev.jrun.spec.model.State;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * `create`: from a loaded bundle to an init parked on exec.fifo.  Every resource it takes is
@@ -40,16 +41,18 @@ final class Creator {
     private final CreateOptions options;
     private final int internalConsoleFd;
 
+    private final Consumer<String> warn;
     private CgroupManager cgroup;
-    private int stage1 = -1;
-    private int init = -1;
+    private InitConversation conversation;
     private final List<Integer> fds = new ArrayList<>();
 
     /**
      * @param internalConsoleFd our end of a console socket `run` made itself (a tty proxied by
      *     jrun), or -1
      */
-    Creator(StateStore store, Syscalls sys, String id, Bundle bundle, CreateOptions options, int internalConsoleFd) {
+    Creator(StateStore store, Syscalls sys, String id, Bundle bundle, CreateOptions options, int internalConsoleFd,
+            Consumer<String> warn) {
+        this.warn = warn;
         this.store = store;
         this.sys = sys;
         this.id = id;
@@ -88,6 +91,16 @@ final class Creator {
 
     private ContainerState build(Spec spec) throws JrunException, IOException {
         Path dir = store.dir(id);
+        SeccompCompiler.Result seccomp;
+        try {
+            // before anything is created
+            seccomp = SeccompCompiler.compile(spec.linux().seccomp());
+            if (seccomp != null) {
+                seccomp.warnings().forEach(warn);
+            }
+        } catch (SeccompException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
         try {
             cgroup = CgroupManager.forNewContainer(CgroupHost.detect(), spec.linux().cgroupsPath(), id);
             cgroup.create(spec.linux().resources());
@@ -111,13 +124,13 @@ final class Creator {
             InitPlan plan = PlanCompiler.compile(spec, new PlanContext(id, bundle.dir(), bundle.rootfs(),
                     parentMountToPrivatize(spec), options.noPivot(), options.noNewKeyring(), consoleChild, fifoChild,
                     Files.exists(Path.of("/proc/kcore")), cgroup.view(), HostLsm.appArmorExecAttr(),
-                    HostLsm.selinuxEnabled(), null));
+                    HostLsm.selinuxEnabled(), seccomp == null ? null : seccomp.program()));
             Executor.Started started = executor.start(sys);
-            stage1 = started.pid();
+            conversation = new InitConversation(sys, plan, started.pid(), false);
             try (SyncSocket socket = started.socket()) {
-                socket.send(Wire.MSG_PLAN, plan.encode());
-                converse(spec, plan, socket);
+                conversation.run(socket, new Parent(spec));
             }
+            int init = conversation.child();
             ProcStat stat = ProcStat.read(init);
             if (stat == null) {
                 throw new JrunException("container init (pid " + init + ") exited during create");
@@ -145,60 +158,55 @@ final class Creator {
         return fd;
     }
 
-    /** Answers the executor's sync points until it reports the container created. */
-    private void converse(Spec spec, InitPlan plan, SyncSocket socket) throws JrunException, NativeException {
-        while (true) {
-            SyncSocket.Message msg;
-            try {
-                msg = socket.receive();
-            } catch (NativeException e) {
-                throw new JrunException("container init exited before it was created"
-                        + (init > 0 ? "" : " (while setting up namespaces)"));
-            }
-            switch (msg.type()) {
-                case Wire.MSG_SYNC -> sync(spec, socket, msg.buffer().getInt());
-                case Wire.MSG_CHILD_PID -> {
-                    init = msg.buffer().getInt();
-                    sys.waitpid(stage1, false);
-                    stage1 = -1;
-                }
-                case Wire.MSG_ERROR -> throw executorError(plan, msg);
-                case Wire.MSG_CREATED -> {
-                    return;
-                }
-                default -> throw new JrunException("unexpected message " + msg.type() + " from jrun-init");
-            }
-        }
-    }
+    /** What create does at the executor's sync points. */
+    private final class Parent implements InitConversation.Parent {
+        private final Spec spec;
 
-    private void sync(Spec spec, SyncSocket socket, int tag) throws JrunException, NativeException {
-        byte[] reply = new byte[0];
-        switch (tag) {
-            case Wire.SYNC_CGROUP -> {
-                try {
-                    cgroup.addProcess(stage1);
-                } catch (CgroupException e) {
-                    throw new JrunException(e.getMessage(), e);
-                }
-            }
-            case Wire.SYNC_USERNS -> writeIdMaps(spec);
-            case Wire.SYNC_HOOKS -> {
-                reply = StateDocuments.ociState(id, Status.CREATING, init, bundle.dir().toString(), spec.annotations());
-                HookRunner hooks = new HookRunner(sys);
-                try {
-                    hooks.runAll("prestart", spec.hooks().prestart(), reply);
-                    hooks.runAll("createRuntime", spec.hooks().createRuntime(), reply);
-                } catch (HookException e) {
-                    throw new JrunException(e.getMessage(), e);
-                }
-            }
-            default -> throw new JrunException("unexpected sync " + tag + " from jrun-init");
+        Parent(Spec spec) {
+            this.spec = spec;
         }
-        socket.send(Wire.MSG_ACK, reply);
+
+        @Override
+        public void placeInCgroup(int stage1) throws JrunException {
+            try {
+                cgroup.addProcess(stage1);
+            } catch (CgroupException e) {
+                throw new JrunException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void writeIdMaps(int stage1) throws JrunException {
+            Creator.writeIdMaps(spec, stage1);
+        }
+
+        @Override
+        public byte[] runHooks(int init) throws JrunException {
+            byte[] state = StateDocuments.ociState(id, Status.CREATING, init, bundle.dir().toString(), spec.annotations());
+            HookRunner hooks = new HookRunner(sys);
+            try {
+                hooks.runAll("prestart", spec.hooks().prestart(), state);
+                hooks.runAll("createRuntime", spec.hooks().createRuntime(), state);
+            } catch (HookException e) {
+                throw new JrunException(e.getMessage(), e);
+            }
+            return state;
+        }
+
+        @Override
+        public void seccompListener(int init, int fd) throws JrunException {
+            State state = new State(OciVersion.CURRENT, id, Status.CREATING.word, (long) init, bundle.dir().toString(),
+                    spec.annotations());
+            try {
+                NotifyHandoff.send(sys, spec.linux().seccomp(), state, init, fd);
+            } catch (SeccompException e) {
+                throw new JrunException(e.getMessage(), e);
+            }
+        }
     }
 
     /** The parent writes the maps while the executor waits inside its new user namespace. */
-    private void writeIdMaps(Spec spec) throws JrunException {
+    private static void writeIdMaps(Spec spec, int stage1) throws JrunException {
         Path proc = Path.of("/proc", Integer.toString(stage1));
         try {
             Files.writeString(proc.resolve("uid_map"), idMap(spec.linux().uidMappings()));
@@ -217,27 +225,6 @@ final class Creator {
     }
 
     /**
-     * "description: detail: errno in words", e.g. `mount /proc on /b/rootfs/proc: permission
-     * denied`; the executor's detail names a sub-step when the step itself is not what failed.
-     */
-    static JrunException executorError(InitPlan plan, SyncSocket.Message msg) {
-        ByteBuffer b = msg.buffer();
-        int step = b.getInt();
-        int errno = b.getInt();
-        String detail = new String(msg.payload(), 8, msg.payload().length - 8, StandardCharsets.UTF_8);
-        String description = plan.describe(step);
-        StringBuilder text = new StringBuilder(description);
-        if (!detail.isEmpty()) {
-            text.append(text.length() == 0 ? "" : ": ").append(detail);
-        }
-        String words = Errno.describe(errno);
-        if (errno != 0 && !detail.endsWith(words)) {
-            text.append(": ").append(words);
-        }
-        return new JrunException(text.toString());
-    }
-
-    /**
      * pivot_root refuses a rootfs whose parent mount is shared, which happens when the
      * config asks for shared propagation of /; runc then makes that one mount private.
      */
@@ -251,21 +238,14 @@ final class Creator {
 
     /** Kills whatever was started and removes the cgroup; the caller removes the state dir. */
     private void undo() {
-        for (int pid : new int[] {init, stage1}) {
-            if (pid > 0) {
-                try {
-                    sys.kill(pid, 9);
-                    sys.waitpid(pid, false);
-                } catch (NativeException e) {
-                    // ESRCH/ECHILD: already gone and reaped
-                }
-            }
+        if (conversation != null) {
+            conversation.killAll();
         }
         if (cgroup != null) {
             try {
                 cgroup.destroy();
             } catch (CgroupException e) {
-                System.err.println("jrun: warning: " + e.getMessage());
+                warn.accept(e.getMessage());
             }
         }
     }

@@ -6,13 +6,25 @@ package dev.jrun.runtime.container;
  */
 public class JrunException extends Exception {
     private static final long serialVersionUID = 1L;
+    private final int exitStatus;
 
     public JrunException(String message) {
+        this(message, 1);
+    }
+
+    /** @param exitStatus what jrun exits with: 127 and 126 tell callers "not found" and "not executable" */
+    public JrunException(String message, int exitStatus) {
         super(message);
+        this.exitStatus = exitStatus;
+    }
+
+    public int exitStatus() {
+        return exitStatus;
     }
 
     public JrunException(String message, Throwable cause) {
         super(message, cause);
+        this.exitStatus = 1;
     }
 
     public static JrunException notFound(String id) {

@@ -30,6 +30,8 @@ final class LinuxSyscalls implements Syscalls {
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final short POLLIN = 0x1;
+    /* the same number on x86_64 and aarch64 (it postdates the per-arch tables) */
+    private static final long SYS_PIDFD_OPEN = 434;
     /* first fd of the scratch range where spawn parks sources before dup2 */
     private static final int SCRATCH_FD_BASE = 512;
 
@@ -361,6 +363,16 @@ final class LinuxSyscalls implements Syscalls {
         if (libc.kill(pid, signal) < 0) {
             throw fail("kill");
         }
+    }
+
+    @Override
+    public int pidfdOpen(int pid) throws NativeException {
+        long fd = libc.syscall(SYS_PIDFD_OPEN, pid, 0, 0, 0);
+        if (fd < 0) {
+            throw fail("pidfd_open " + pid);
+        }
+        // pidfds are close-on-exec from the kernel already
+        return (int) fd;
     }
 
     @Override

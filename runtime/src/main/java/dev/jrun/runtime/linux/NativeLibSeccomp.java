@@ -81,19 +81,28 @@ final class NativeLibSeccomp implements LibSeccomp {
         if (s == null) {
             synchronized (NativeLibSeccomp.class) {
                 if (instance == null) {
+                    // libc first: a failure there is jnr-ffi's own, not a missing libseccomp
+                    Kernel kernel = LibraryLoader.create(Kernel.class).load("c");
                     Native lib;
                     try {
                         lib = LibraryLoader.create(Native.class).failImmediately().load(LIBRARY);
                     } catch (UnsatisfiedLinkError e) {
-                        throw new LibraryMissingException("seccomp needs " + LIBRARY + ", which is not installed"
-                                + " (install the " + PACKAGE + " package): " + e.getMessage(), e);
+                        throw new LibraryMissingException(missing(e), e);
                     }
-                    instance = new NativeLibSeccomp(lib, LibraryLoader.create(Kernel.class).load("c"));
+                    instance = new NativeLibSeccomp(lib, kernel);
                 }
                 s = instance;
             }
         }
         return s;
+    }
+
+    /** The reason in words; dlopen's "No such file or directory" would read like a missing container binary. */
+    static String missing(UnsatisfiedLinkError e) {
+        String first = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        String text = "seccomp needs " + LIBRARY + " from the Debian package " + PACKAGE;
+        return first.contains("cannot open shared object file") ? text + ", which is not installed on this host"
+                : text + ", which cannot be loaded: " + first;
     }
 
     /** seccomp(2): 317 on x86_64, 277 on aarch64 (the asm-generic table); -1 elsewhere. */

@@ -41,6 +41,9 @@ public interface Syscalls {
 
     void kill(int pid, int signal) throws NativeException;
 
+    /** A pidfd for pid: it keeps naming that process even if the pid is later reused. */
+    int pidfdOpen(int pid) throws NativeException;
+
     /** waitpid; returns the raw status, or -1 with WNOHANG when the child has not changed state. */
     int waitpid(int pid, boolean noHang) throws NativeException;
 

@@ -53,7 +53,9 @@ public enum Op {
     SET_CTTY_FD(46),
     SETATTR(47),
     DEFAULT_HOME(48),
-    MEMPOLICY(49);
+    MEMPOLICY(49),
+    SETNS_FD(50),
+    OPEN_ROOT(51);
 
     public final int code;
 

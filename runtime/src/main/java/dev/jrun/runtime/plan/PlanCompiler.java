@@ -52,18 +52,30 @@ public final class PlanCompiler {
     private final PlanContext ctx;
     private final Process process;
     private final Linux linux;
+    /** Set when the plan starts another process in a running container rather than creating one. */
+    private final ExecContext exec;
     private final List<Step> steps = new ArrayList<>();
 
-    private PlanCompiler(Spec spec, PlanContext ctx) {
+    private PlanCompiler(Spec spec, Process process, PlanContext ctx, ExecContext exec) {
         this.spec = spec;
         this.ctx = ctx;
-        this.process = spec.process();
+        this.process = process;
         this.linux = spec.linux() != null ? spec.linux() : emptyLinux();
+        this.exec = exec;
+    }
+
+    /**
+     * `exec`: what a new process needs to join a running container.
+     *
+     * @param pidfd executor fd of a pidfd of the container's init, pinned before its identity was checked
+     * @param namespaces the CLONE_NEW* flags of the container's namespaces, joined at once through the pidfd
+     */
+    public record ExecContext(int pidfd, long namespaces) {
     }
 
     /** @throws PlanException for a config the validator accepts but this host cannot honour */
     public static InitPlan compile(Spec spec, PlanContext ctx) throws PlanException {
-        PlanCompiler c = new PlanCompiler(spec, ctx);
+        PlanCompiler c = new PlanCompiler(spec, spec.process(), ctx, null);
         c.refuseUnsupported();
         c.namespaces();
         c.filesystem();
@@ -71,6 +83,54 @@ public final class PlanCompiler {
         c.credentials();
         c.handOver();
         return new InitPlan(c.steps);
+    }
+
+    /**
+     * The plan for `exec`: join every namespace of the running container (its filesystem is
+     * already set up), then give the new process its own identity, limits and filter.
+     *
+     * @param container the container's config (its snapshot), for namespaces and container-wide settings
+     */
+    public static InitPlan compileExec(Spec container, Process process, PlanContext ctx, ExecContext exec)
+            throws PlanException {
+        PlanCompiler c = new PlanCompiler(container, process, ctx, exec);
+        c.refuseUnsupportedLabels();
+        c.joinNamespaces();
+        c.add(Op.OPEN_ROOT, "open the container's root");
+        c.console(false);
+        c.processAttributes();
+        c.credentials();
+        c.handOver();
+        return new InitPlan(c.steps);
+    }
+
+    private void joinNamespaces() throws PlanException {
+        initialAffinity();
+        add(Op.SYNC, "join the container's cgroup", (long) SYNC_CGROUP);
+        oomScoreAdj();
+        add(Op.SETNS_FD, "join the container's namespaces", (long) exec.pidfd(), exec.namespaces());
+        add(Op.FORK, "start the process");
+    }
+
+    private void initialAffinity() throws PlanException {
+        if (process.execCPUAffinity() != null && process.execCPUAffinity().initial() != null) {
+            add(Op.AFFINITY, "set the initial CPU affinity", CpuList.mask(process.execCPUAffinity().initial()));
+        }
+    }
+
+    /** while still privileged on the host: lowering it needs CAP_SYS_RESOURCE there; children inherit it */
+    private void oomScoreAdj() {
+        if (process.oomScoreAdj() != null) {
+            add(Op.PROC_WRITE, "set oom_score_adj", "self/oom_score_adj", String.valueOf(process.oomScoreAdj()));
+        }
+    }
+
+    private void console(boolean bindDevConsole) {
+        if (process.isTerminal() && ctx.consoleSocketFd() >= 0) {
+            User u = process.user();
+            add(Op.CONSOLE, "set up the console", (long) ctx.consoleSocketFd(), rows(), cols(),
+                    u == null ? 0L : u.uidOrZero(), u == null ? 0L : u.gidOrZero(), bindDevConsole ? 1L : 0L);
+        }
     }
 
     private void add(Op op, String description, Object... args) {
@@ -93,13 +153,19 @@ public final class PlanCompiler {
                 throw new PlanException("mounts: the tmpcopyup option (" + m.destination() + ") is not supported by jrun");
             }
         }
+        refuseUnsupportedLabels();
+        if (notBlank(linux.mountLabel()) && !ctx.selinux()) {
+            throw new PlanException("linux.mountLabel: SELinux is not enabled on this host, so the label cannot be applied");
+        }
+    }
+
+    private void refuseUnsupportedLabels() throws PlanException {
         if (notBlank(process.apparmorProfile()) && ctx.appArmorExecAttr() == null) {
             throw new PlanException("process.apparmorProfile: AppArmor is not enabled on this host, so profile \""
                     + process.apparmorProfile() + "\" cannot be applied");
         }
-        if ((notBlank(process.selinuxLabel()) || notBlank(linux.mountLabel())) && !ctx.selinux()) {
-            throw new PlanException((notBlank(process.selinuxLabel()) ? "process.selinuxLabel" : "linux.mountLabel")
-                    + ": SELinux is not enabled on this host, so the label cannot be applied");
+        if (notBlank(process.selinuxLabel()) && !ctx.selinux()) {
+            throw new PlanException("process.selinuxLabel: SELinux is not enabled on this host, so the label cannot be applied");
         }
     }
 
@@ -110,18 +176,13 @@ public final class PlanCompiler {
     // ------------------------------------------------------------------ stage 1: namespaces
 
     private void namespaces() throws PlanException {
-        if (process.execCPUAffinity() != null && process.execCPUAffinity().initial() != null) {
-            add(Op.AFFINITY, "set the initial CPU affinity", CpuList.mask(process.execCPUAffinity().initial()));
-        }
+        initialAffinity();
         add(Op.SYNC, "join the container's cgroup", (long) SYNC_CGROUP);
-        // while still privileged on the host: lowering it needs CAP_SYS_RESOURCE there; children inherit it
-        if (process.oomScoreAdj() != null) {
-            add(Op.PROC_WRITE, "set oom_score_adj", "self/oom_score_adj", String.valueOf(process.oomScoreAdj()));
-        }
+        oomScoreAdj();
         for (String type : JOIN_ORDER) {
             LinuxNamespace ns = linux.namespace(type);
             if (ns != null && !ns.isNew()) {
-                add(Op.SETNS, "join " + type + " namespace " + ns.path(), ns.path(), flag(type));
+                add(Op.SETNS, "join " + type + " namespace " + ns.path(), ns.path(), namespaceFlag(type));
             }
         }
         LinuxNamespace user = linux.namespace("user");
@@ -133,7 +194,7 @@ public final class PlanCompiler {
         long flags = 0;
         for (LinuxNamespace ns : linux.namespaces() == null ? List.<LinuxNamespace>of() : linux.namespaces()) {
             if (ns.isNew() && !"user".equals(ns.type())) {
-                flags |= flag(ns.type());
+                flags |= namespaceFlag(ns.type());
             }
         }
         if (flags != 0) {
@@ -165,7 +226,8 @@ public final class PlanCompiler {
         return false;
     }
 
-    static long flag(String type) {
+    /** The CLONE_NEW* flag of a namespace type. */
+    public static long namespaceFlag(String type) {
         switch (type) {
             case "pid": return CLONE_NEWPID;
             case "network": return CLONE_NEWNET;
@@ -182,7 +244,7 @@ public final class PlanCompiler {
     private static String namesOf(long flags) {
         List<String> names = new ArrayList<>();
         for (String type : JOIN_ORDER) {
-            if ((flags & flag(type)) != 0) {
+            if ((flags & namespaceFlag(type)) != 0) {
                 names.add(type);
             }
         }
@@ -226,11 +288,7 @@ public final class PlanCompiler {
         if (!devIsBind) {
             devices();
         }
-        if (process.isTerminal() && ctx.consoleSocketFd() >= 0) {
-            User u = process.user();
-            add(Op.CONSOLE, "set up the console", (long) ctx.consoleSocketFd(), rows(), cols(),
-                    u == null ? 0L : u.uidOrZero(), u == null ? 0L : u.gidOrZero());
-        }
+        console(true);
         hooksBeforePivot(true);
         for (String p : linux.maskedPaths() == null ? List.<String>of() : linux.maskedPaths()) {
             add(Op.MASK, "mask " + p, Paths.inRoot(p));
@@ -431,16 +489,8 @@ public final class PlanCompiler {
     // ------------------------------------------------------------------ stage 2: process attributes
 
     private void processAttributes() throws PlanException {
-        if (spec.hostname() != null && !spec.hostname().isEmpty()) {
-            add(Op.SETHOSTNAME, "set the hostname to " + spec.hostname(), spec.hostname());
-        }
-        if (spec.domainname() != null && !spec.domainname().isEmpty()) {
-            add(Op.SETDOMAINNAME, "set the domainname to " + spec.domainname(), spec.domainname());
-        }
-        if (linux.sysctl() != null) {
-            for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
-                add(Op.PROC_WRITE, "set sysctl " + e.getKey(), "sys/" + e.getKey().replace('.', '/'), e.getValue());
-            }
+        if (exec == null) {
+            containerAttributes();
         }
         if (!ctx.noNewKeyring()) {
             add(Op.KEYRING, "create a session keyring", "_ses." + ctx.containerId());
@@ -453,6 +503,25 @@ public final class PlanCompiler {
             add(Op.SETRLIMIT, "set " + r.type(), (long) resource, r.soft() == null ? 0L : r.soft(),
                     r.hard() == null ? 0L : r.hard());
         }
+        processScheduling();
+    }
+
+    /** Hostname, domainname and sysctls belong to the container, set once when it is created. */
+    private void containerAttributes() {
+        if (spec.hostname() != null && !spec.hostname().isEmpty()) {
+            add(Op.SETHOSTNAME, "set the hostname to " + spec.hostname(), spec.hostname());
+        }
+        if (spec.domainname() != null && !spec.domainname().isEmpty()) {
+            add(Op.SETDOMAINNAME, "set the domainname to " + spec.domainname(), spec.domainname());
+        }
+        if (linux.sysctl() != null) {
+            for (Map.Entry<String, String> e : linux.sysctl().entrySet()) {
+                add(Op.PROC_WRITE, "set sysctl " + e.getKey(), "sys/" + e.getKey().replace('.', '/'), e.getValue());
+            }
+        }
+    }
+
+    private void processScheduling() throws PlanException {
         if (linux.personality() != null) {
             add(Op.PERSONALITY, "set the personality " + linux.personality().domain(),
                     ProcessAttributes.personality(linux.personality()));
@@ -480,8 +549,12 @@ public final class PlanCompiler {
         if (notBlank(process.selinuxLabel())) {
             add(Op.PROC_WRITE, "apply SELinux label " + process.selinuxLabel(), "self/attr/exec", process.selinuxLabel());
         }
-        add(Op.SETSID, "start a new session");
-        if (process.isTerminal() && ctx.consoleSocketFd() >= 0) {
+        boolean console = process.isTerminal() && ctx.consoleSocketFd() >= 0;
+        // an exec'd process without a terminal stays in its caller's session, as with runc
+        if (exec == null || console) {
+            add(Op.SETSID, "start a new session");
+        }
+        if (console) {
             add(Op.CTTY, "make the console the controlling terminal");
         }
     }
@@ -548,10 +621,12 @@ public final class PlanCompiler {
             User user = process.user();
             add(Op.DEFAULT_HOME, "find the home directory", user == null ? 0L : user.uidOrZero());
         }
-        add(Op.REPORT_CREATED, "report the container created");
-        add(Op.WAIT_START, "wait for start", (long) ctx.fifoFd());
-        if (spec.hooks() != null) {
-            hookSteps("startContainer", spec.hooks().startContainer());
+        add(Op.REPORT_CREATED, exec == null ? "report the container created" : "report the process started");
+        if (exec == null) {
+            add(Op.WAIT_START, "wait for start", (long) ctx.fifoFd());
+            if (spec.hooks() != null) {
+                hookSteps("startContainer", spec.hooks().startContainer());
+            }
         }
         PlanContext.SeccompProgram seccomp = ctx.seccomp();
         if (seccomp != null && process.isNoNewPrivileges() && !seccomp.hasListener()) {

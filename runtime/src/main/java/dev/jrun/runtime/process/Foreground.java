@@ -17,9 +17,13 @@ import sun.misc.Signal;
  * side, window size copied on start and on every SIGWINCH — as runc does.
  */
 public final class Foreground {
-    /** Signals a user (or a supervisor) sends to the foreground runtime, meant for the container. */
+    /**
+     * Signals a user (or a supervisor) sends to the foreground runtime, meant for the container.
+     * Not SIGPIPE, SIGSYS or SIGTRAP: those report something about jrun's own execution (a
+     * write to a closed pipe), never a request for the container.
+     */
     private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP", "QUIT", "USR1", "USR2", "CONT", "TSTP",
-            "TTIN", "TTOU", "ALRM", "PIPE", "PWR", "SYS", "TRAP", "URG", "VTALRM", "PROF", "WINCH", "XCPU", "XFSZ", "IO");
+            "TTIN", "TTOU", "ALRM", "PWR", "URG", "VTALRM", "PROF", "WINCH", "XCPU", "XFSZ", "IO");
 
     private final Syscalls sys;
     private final int pid;

@@ -73,17 +73,18 @@ class EnosysStubTest {
         List<Insn> p = program(denyByDefault(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86"), "read", "pidfd_getfd"));
         assertEquals("""
                    0  ld  [4]
-                   1  jeq #0xc000003e jt 3 jf 2
-                   2  jeq #0x40000003 jt 7 jf 10
-                   3  ld  [0]
-                   4  jset #0x40000000 jt 11 jf 5
-                   5  jeq #0x1b3 jt 10 jf 6
-                   6  jgt #0x1b6 jt 10 jf 11
-                   7  ld  [0]
-                   8  jeq #0x1b3 jt 10 jf 9
-                   9  jgt #0x1b6 jt 10 jf 11
-                  10  ret #0x50026
-                  11  ret #0x50001
+                   1  jeq #0xc000003e jt 4 jf 2
+                   2  jeq #0x40000003 jt 8 jf 3
+                   3  ja  12
+                   4  ld  [0]
+                   5  jset #0x40000000 jt 12 jf 6
+                   6  jeq #0x1b3 jt 11 jf 7
+                   7  jgt #0x1b6 jt 11 jf 12
+                   8  ld  [0]
+                   9  jeq #0x1b3 jt 11 jf 10
+                  10  jgt #0x1b6 jt 11 jf 12
+                  11  ret #0x50026
+                  12  ret #0x50001
                 """.stripIndent(), Insn.disassemble(p));
         assertEquals(ENOSYS, BpfRunner.run(p, 435, FakeLibSeccomp.X86_64), "glibc falls back to clone");
         assertEquals(EPERM, BpfRunner.run(p, 434, FakeLibSeccomp.X86_64));
@@ -151,8 +152,8 @@ class EnosysStubTest {
 
     @Test
     void farConditionalJumpsBecomeLongJumps() {
-        // jeq -> "far" lies 300 instructions ahead: too far for an 8-bit offset
-        BpfAssembler asm = new BpfAssembler().loadWord(0).jeq(7, "far", "near").jgt(3, "near", null);
+        // both targets lie about 300 instructions ahead: too far for 8-bit offsets
+        BpfAssembler asm = new BpfAssembler().loadWord(0).jeq(7, "far", "near").ret(1);
         for (int i = 0; i < 300; i++) {
             asm.ret(1000 + i);
         }
@@ -162,14 +163,31 @@ class EnosysStubTest {
         assertEquals("""
                    0  ld  [0]
                    1  jeq #0x7 jt 2 jf 3
-                   2  ja  307
-                   3  ja  306
-                   4  jgt #0x3 jt 5 jf 6
-                   5  ja  306
-                """.stripIndent(), Insn.disassemble(p.subList(0, 6)), "both far: each grows into the long form");
+                   2  ja  306
+                   3  ja  305
+                   4  ret #0x1
+                """.stripIndent(), Insn.disassemble(p.subList(0, 5)));
         assertEquals(3, BpfRunner.run(p, 7, 0), "true: the far target");
-        assertEquals(2, BpfRunner.run(p, 4, 0), "false, then jgt true: the near target");
-        assertEquals(1000, BpfRunner.run(p, 1, 0), "false twice: fall through");
+        assertEquals(2, BpfRunner.run(p, 4, 0), "false: the other far target");
+    }
+
+    @Test
+    void aLongJumpWhoseTrueBranchFallsThrough() {
+        BpfAssembler asm = new BpfAssembler().loadWord(0).jgt(3, null, "far").ret(1);
+        for (int i = 0; i < 300; i++) {
+            asm.ret(1000 + i);
+        }
+        asm.label("far").ret(3);
+        List<Insn> p = asm.assemble();
+        assertEquals("""
+                   0  ld  [0]
+                   1  jgt #0x3 jt 2 jf 3
+                   2  ja  4
+                   3  ja  305
+                   4  ret #0x1
+                """.stripIndent(), Insn.disassemble(p.subList(0, 5)));
+        assertEquals(1, BpfRunner.run(p, 5, 0));
+        assertEquals(3, BpfRunner.run(p, 2, 0));
     }
 
     @Test

@@ -1,0 +1,208 @@
+package dev.jrun.runtime.container;
+
+import dev.jrun.runtime.cgroups.CgroupException;
+import dev.jrun.runtime.cgroups.CgroupManager;
+import dev.jrun.runtime.linux.Errno;
+import dev.jrun.runtime.linux.NativeException;
+import dev.jrun.runtime.linux.Syscalls;
+import dev.jrun.runtime.plan.InitPlan;
+import dev.jrun.runtime.plan.PlanCompiler;
+import dev.jrun.runtime.plan.PlanContext;
+import dev.jrun.runtime.plan.PlanException;
+import dev.jrun.runtime.process.Executor;
+import dev.jrun.runtime.process.Foreground;
+import dev.jrun.runtime.process.SyncSocket;
+import dev.jrun.runtime.seccomp.NotifyHandoff;
+import dev.jrun.runtime.seccomp.SeccompException;
+import dev.jrun.spec.OciVersion;
+import dev.jrun.spec.model.LinuxNamespace;
+import dev.jrun.spec.model.Process;
+import dev.jrun.spec.model.Spec;
+import dev.jrun.spec.model.State;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * `exec`: another process in a running container, through the same executor as create.  It
+ * joins the container's namespaces through a pidfd of the init, whose identity is checked
+ * after the pidfd pins it, so a recycled pid can never send the process elsewhere.
+ */
+final class Execer {
+    private final StateStore store;
+    private final Syscalls sys;
+    private final String id;
+    private final ExecOptions options;
+    private final List<Integer> fds = new ArrayList<>();
+    private InitConversation conversation;
+
+    Execer(StateStore store, Syscalls sys, String id, ExecOptions options) {
+        this.store = store;
+        this.sys = sys;
+        this.id = id;
+        this.options = options;
+    }
+
+    /** @return the process's shell-style exit status, or 0 when detached */
+    int exec(ContainerState state, Spec container, Process process, PlanContext.SeccompProgram seccomp)
+            throws JrunException, IOException {
+        int[] console = null;
+        boolean done = false;
+        try {
+            int pidfd = keep(sys.pidfdOpen(state.pid()));
+            if (!StatusProbe.initAlive(state)) {
+                throw new JrunException("cannot exec in a stopped container");
+            }
+            int consoleFd = -1;
+            if (process.isTerminal()) {
+                if (options.consoleSocket() != null) {
+                    consoleFd = keep(sys.connectUnix(options.consoleSocket().toString()));
+                } else if (!options.detach()) {
+                    console = sys.socketPair();
+                    consoleFd = console[1];
+                } else {
+                    throw new JrunException("cannot allocate tty if jrun will detach without setting console socket");
+                }
+            }
+            Executor executor = new Executor(options.preserveFds());
+            int pidfdChild = executor.pass(pidfd);
+            int consoleChild = consoleFd >= 0 ? executor.pass(consoleFd) : -1;
+            PlanContext ctx = new PlanContext(id, Path.of(state.bundle()), Path.of(state.rootfs()), "", false, false,
+                    consoleChild, -1, false, null, HostLsm.appArmorExecAttr(), HostLsm.selinuxEnabled(), seccomp);
+            InitPlan plan = PlanCompiler.compileExec(container, process, ctx,
+                    new PlanCompiler.ExecContext(pidfdChild, namespaceFlags(container)));
+            List<CgroupManager> cgroups = cgroups(state);
+            Executor.Started started = executor.start(sys);
+            conversation = new InitConversation(sys, plan, started.pid(), true);
+            try (SyncSocket socket = started.socket()) {
+                conversation.run(socket, new Parent(state, container, cgroups));
+            }
+            int pid = conversation.child();
+            if (options.pidFile() != null) {
+                PidFile.write(options.pidFile(), pid);
+            }
+            done = true;
+            if (options.detach()) {
+                return 0;
+            }
+            int master = -1;
+            if (console != null) {
+                sys.close(console[1]);
+                console[1] = -1;
+                master = Foreground.receiveMaster(sys, console[0]);
+            }
+            Foreground fg = new Foreground(sys, conversation.child(), master);
+            fg.forwardSignals();
+            fg.attachTerminal();
+            return fg.waitForExit();
+        } catch (NativeException e) {
+            if (e.errno() == Errno.ESRCH) {
+                throw new JrunException("cannot exec in a stopped container");
+            }
+            throw new JrunException(e.getMessage(), e);
+        } catch (PlanException e) {
+            throw new JrunException(e.getMessage(), e);
+        } finally {
+            if (!done && conversation != null) {
+                conversation.killAll();
+            }
+            for (int fd : fds) {
+                sys.close(fd);
+            }
+            if (console != null) {
+                sys.close(console[0]);
+                sys.close(console[1]);
+            }
+        }
+    }
+
+    private int keep(int fd) {
+        fds.add(fd);
+        return fd;
+    }
+
+    /** Every namespace the container has, created or joined: the init is in all of them. */
+    static long namespaceFlags(Spec container) {
+        long flags = 0;
+        for (LinuxNamespace ns : container.linux().namespaces() == null ? List.<LinuxNamespace>of()
+                : container.linux().namespaces()) {
+            flags |= PlanCompiler.namespaceFlag(ns.type());
+        }
+        return flags;
+    }
+
+    /** The container's cgroup, or the sub-cgroup --cgroup names (which must already exist). */
+    private List<CgroupManager> cgroups(ContainerState state) throws JrunException {
+        try {
+            if (options.cgroup() == null || options.cgroup().isEmpty()) {
+                return List.of(CgroupManager.fromPaths(state.cgroupPaths()));
+            }
+            String spec = options.cgroup();
+            String sub = spec;
+            List<String> controllers = null;
+            int colon = spec.indexOf(':');
+            if (colon >= 0) {
+                controllers = List.of(spec.substring(0, colon).split(","));
+                sub = spec.substring(colon + 1);
+            }
+            if (sub.contains("..")) {
+                throw new JrunException("invalid --cgroup \"" + spec + "\": must not contain \"..\"");
+            }
+            Map<String, String> paths = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, String> e : state.cgroupPaths().entrySet()) {
+                boolean named = controllers == null || controllers.contains(e.getKey())
+                        || (e.getKey().isEmpty() && controllers.contains("unified"));
+                Path dir = Path.of(e.getValue());
+                Path target = named ? dir.resolve(sub.startsWith("/") ? sub.substring(1) : sub).normalize() : dir;
+                if (!target.startsWith(dir)) {
+                    throw new JrunException("invalid --cgroup \"" + spec + "\": outside the container's cgroup");
+                }
+                if (!Files.isDirectory(target)) {
+                    throw new JrunException("--cgroup " + spec + ": " + target + " does not exist");
+                }
+                paths.put(e.getKey(), target.toString());
+            }
+            return List.of(CgroupManager.fromPaths(paths));
+        } catch (CgroupException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+    }
+
+    /** What exec does at the executor's sync points. */
+    private final class Parent implements InitConversation.Parent {
+        private final ContainerState state;
+        private final Spec container;
+        private final List<CgroupManager> cgroups;
+
+        Parent(ContainerState state, Spec container, List<CgroupManager> cgroups) {
+            this.state = state;
+            this.container = container;
+            this.cgroups = cgroups;
+        }
+
+        @Override
+        public void placeInCgroup(int stage1) throws JrunException {
+            try {
+                for (CgroupManager cg : cgroups) {
+                    cg.addProcess(stage1);
+                }
+            } catch (CgroupException e) {
+                throw new JrunException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void seccompListener(int pid, int fd) throws JrunException {
+            State s = new State(OciVersion.CURRENT, id, Status.RUNNING.word, (long) pid, state.bundle(),
+                    state.annotations().isEmpty() ? null : state.annotations());
+            try {
+                NotifyHandoff.send(sys, container.linux().seccomp(), s, pid, fd);
+            } catch (SeccompException e) {
+                throw new JrunException(e.getMessage(), e);
+            }
+        }
+    }
+}

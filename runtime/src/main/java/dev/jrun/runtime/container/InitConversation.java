@@ -1,0 +1,159 @@
+package dev.jrun.runtime.container;
+
+import dev.jrun.runtime.linux.Errno;
+import dev.jrun.runtime.linux.NativeException;
+import dev.jrun.runtime.linux.Syscalls;
+import dev.jrun.runtime.plan.InitPlan;
+import dev.jrun.runtime.process.SyncSocket;
+import dev.jrun.runtime.process.Wire;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The parent's side of the executor protocol, shared by create and exec: answer each sync
+ * point, learn the pid of the process that becomes the container's (or exec's) process, and
+ * turn a reported failure into a sentence.  The pids are kept so the caller can undo a failure.
+ */
+final class InitConversation {
+    /** What the parent does at each sync point; create and exec differ in which they expect. */
+    interface Parent {
+        /** Place the executor (stage 1, not yet in any namespace) in the cgroup. */
+        void placeInCgroup(int stage1) throws JrunException;
+
+        /** Write the uid/gid maps of the user namespace stage 1 just made. */
+        default void writeIdMaps(int stage1) throws JrunException {
+            throw new JrunException("unexpected request for id maps from jrun-init");
+        }
+
+        /** Run prestart/createRuntime hooks; returns the state JSON the executor's hooks read. */
+        default byte[] runHooks(int pid) throws JrunException {
+            throw new JrunException("unexpected request for hooks from jrun-init");
+        }
+
+        /** Hand the seccomp listener fd to the agent at listenerPath. */
+        void seccompListener(int pid, int fd) throws JrunException;
+    }
+
+    private final Syscalls sys;
+    private final InitPlan plan;
+    private final boolean errnoAsStatus;
+    private int stage1;
+    private int child = -1;
+
+    /**
+     * @param errnoAsStatus exec's convention: a missing or non-executable command exits 127 or 126
+     */
+    InitConversation(Syscalls sys, InitPlan plan, int stage1, boolean errnoAsStatus) {
+        this.sys = sys;
+        this.plan = plan;
+        this.stage1 = stage1;
+        this.errnoAsStatus = errnoAsStatus;
+    }
+
+    /** The executor's first process, until it has forked and been reaped; -1 after. */
+    int stage1() {
+        return stage1;
+    }
+
+    /** The container's (or exec's) process, once known; -1 before. */
+    int child() {
+        return child;
+    }
+
+    /** Sends the plan and answers until the process is ready (created, or about to exec). */
+    void run(SyncSocket socket, Parent parent) throws JrunException, NativeException {
+        socket.send(Wire.MSG_PLAN, plan.encode());
+        while (true) {
+            SyncSocket.Message msg;
+            try {
+                msg = socket.receive();
+            } catch (NativeException e) {
+                throw new JrunException("jrun-init exited before the process was ready"
+                        + (child > 0 ? "" : " (while setting up namespaces)"));
+            }
+            switch (msg.type()) {
+                case Wire.MSG_SYNC -> socket.send(Wire.MSG_ACK, sync(parent, msg.buffer().getInt()));
+                case Wire.MSG_CHILD_PID -> {
+                    child = msg.buffer().getInt();
+                    sys.waitpid(stage1, false);
+                    stage1 = -1;
+                }
+                case Wire.MSG_FD -> {
+                    // the seccomp listener goes to the agent at once, before the executor's next syscall
+                    int fd = msg.fd();
+                    try {
+                        if (fd < 0 || msg.buffer().getInt() != Wire.FD_SECCOMP_LISTENER || child <= 0) {
+                            throw new JrunException("unexpected file descriptor from jrun-init");
+                        }
+                        parent.seccompListener(child, fd);
+                    } finally {
+                        sys.close(fd);
+                    }
+                }
+                case Wire.MSG_ERROR -> throw error(msg);
+                case Wire.MSG_CREATED -> {
+                    if (child <= 0) {
+                        throw new JrunException("jrun-init reported ready before the process's pid");
+                    }
+                    return;
+                }
+                default -> throw new JrunException("unexpected message " + msg.type() + " from jrun-init");
+            }
+        }
+    }
+
+    private byte[] sync(Parent parent, int tag) throws JrunException {
+        switch (tag) {
+            case Wire.SYNC_CGROUP -> parent.placeInCgroup(stage1);
+            case Wire.SYNC_USERNS -> parent.writeIdMaps(stage1);
+            case Wire.SYNC_HOOKS -> {
+                return parent.runHooks(child);
+            }
+            case Wire.SYNC_SECCOMP -> {
+                // the listener fd went to the agent when it arrived (MSG_FD)
+            }
+            default -> throw new JrunException("unexpected sync " + tag + " from jrun-init");
+        }
+        return new byte[0];
+    }
+
+    /**
+     * "description: detail: errno in words", e.g. `mount /proc on /b/rootfs/proc: permission
+     * denied`; the executor's detail names a sub-step when the step itself is not what failed.
+     * A step without a description (finding the executable) sends a complete sentence in
+     * runc's words.
+     */
+    private JrunException error(SyncSocket.Message msg) {
+        ByteBuffer b = msg.buffer();
+        int step = b.getInt();
+        int errno = b.getInt();
+        String detail = new String(msg.payload(), 8, msg.payload().length - 8, StandardCharsets.UTF_8);
+        String description = plan.describe(step);
+        if (description.isEmpty()) {
+            int status = !errnoAsStatus ? 1 : errno == Errno.ENOENT ? 127 : errno == Errno.EACCES ? 126 : 1;
+            return new JrunException(detail, status);
+        }
+        StringBuilder text = new StringBuilder(description);
+        if (!detail.isEmpty()) {
+            text.append(": ").append(detail);
+        }
+        if (errno != 0) {
+            text.append(": ").append(Errno.describe(errno));
+        }
+        return new JrunException(text.toString());
+    }
+
+    /** Kills and reaps whatever was started: both are our children (the executor forks with CLONE_PARENT). */
+    void killAll() {
+        for (int pid : new int[] {child, stage1}) {
+            if (pid > 0) {
+                try {
+                    sys.kill(pid, 9);
+                    sys.waitpid(pid, false);
+                } catch (NativeException e) {
+                    // ESRCH/ECHILD: already gone and reaped
+                }
+            }
+        }
+    }
+}
