@@ -7,6 +7,12 @@ import java.nio.file.Path;
 /** What every subcommand gets: the global flags, the log, and stdout. */
 record Context(Path root, Log log, PrintStream out, boolean systemdCgroup) {
     Containers containers() {
-        return new Containers(root, log::warn);
+        // an anonymous class, not log::warn: a lambda costs a bootstrap on every fresh JVM
+        return new Containers(root, new java.util.function.Consumer<String>() {
+            @Override
+            public void accept(String warning) {
+                log.warn(warning);
+            }
+        });
     }
 }

@@ -34,6 +34,29 @@ public final class Main {
                 new FeaturesCommand(), new ValidateCommand());
     }
 
+    /** One subcommand by name, or null: a call builds only the flags of the command it runs. */
+    static Subcommand subcommand(String name) {
+        switch (name) {
+            case "create": return new CreateCommand();
+            case "start": return new StartCommand();
+            case "run": return new RunCommand();
+            case "state": return new StateCommand();
+            case "list": return new ListCommand();
+            case "kill": return new KillCommand();
+            case "delete": return new DeleteCommand();
+            case "exec": return new ExecCommand();
+            case "pause": return new PauseCommand(true);
+            case "resume": return new PauseCommand(false);
+            case "ps": return new PsCommand();
+            case "update": return new UpdateCommand();
+            case "events": return new EventsCommand();
+            case "spec": return new SpecCommand();
+            case "features": return new FeaturesCommand();
+            case "validate": return new ValidateCommand();
+            default: return null;
+        }
+    }
+
     static CommandSpec rootSpec(List<Subcommand> subs) {
         CommandSpec root = Options.command("jrun", "an OCI container runtime, a drop-in replacement for runc");
         root.addOption(Options.value("DIR", "root directory for container state (default " + DEFAULT_ROOT + ")", "--root"));
@@ -51,11 +74,17 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        List<Subcommand> subs = subcommands();
+        // picocli would otherwise load and initialize java.time and java.sql on every call, for
+        // converters of types jrun never uses (all our options are strings)
+        System.setProperty("picocli.converters.excludes", ".*");
+        String[] normalized = LongFlags.normalize(args);
+        // building every subcommand's flags costs tens of milliseconds; help needs them all
+        Subcommand only = subcommand(LongFlags.subcommandName(normalized));
+        List<Subcommand> subs = only != null ? List.of(only) : subcommands();
         CommandLine cli = new CommandLine(rootSpec(subs));
         ParseResult root;
         try {
-            root = cli.parseArgs(LongFlags.normalize(args));
+            root = cli.parseArgs(normalized);
         } catch (CommandLine.ParameterException e) {
             err.println(e.getMessage());
             return 1;
@@ -166,6 +195,21 @@ public final class Main {
                 }
             }
             return out.toArray(new String[0]);
+        }
+
+        /** The first word that is neither a global flag nor a global flag's value, or "". */
+        static String subcommandName(String[] args) {
+            boolean valueNext = false;
+            for (String a : args) {
+                if (valueNext) {
+                    valueNext = false;
+                } else if (a.startsWith("-")) {
+                    valueNext = !a.contains("=") && VALUED.contains(a.replaceFirst("^--?", ""));
+                } else {
+                    return a;
+                }
+            }
+            return "";
         }
 
         /** Long flags that take a value (the next word, unless given as --flag=value). */

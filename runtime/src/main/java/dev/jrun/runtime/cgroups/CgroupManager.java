@@ -162,19 +162,28 @@ public abstract class CgroupManager {
         return pids;
     }
 
-    /** Every cgroup.procs at and below dir, children first so a walk can also rmdir. */
+    /** dir and every cgroup below it, children first, so a walk can also rmdir. */
     static List<Path> subtree(Path dir) throws CgroupException {
         List<Path> dirs = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return dirs;
+        if (Files.isDirectory(dir)) {
+            collect(dir, dirs);
         }
-        try (var walk = Files.walk(dir)) {
-            walk.filter(Files::isDirectory).forEach(dirs::add);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        return dirs;
+    }
+
+    private static void collect(Path dir, List<Path> out) throws CgroupException {
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    collect(p, out);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return; // removed meanwhile
+        } catch (IOException e) {
             throw new CgroupException("list " + dir + ": " + e.getMessage(), e);
         }
-        java.util.Collections.reverse(dirs);
-        return dirs;
+        out.add(dir);
     }
 
     static void write(Path file, String value) throws CgroupException {

@@ -56,7 +56,11 @@ public final class StateStore {
         if (id == null || id.isEmpty()) {
             throw new JrunException("container id cannot be empty");
         }
-        if (id.equals(".") || id.equals("..") || !id.chars().allMatch(StateStore::idChar)) {
+        boolean valid = !id.equals(".") && !id.equals("..");
+        for (int i = 0; valid && i < id.length(); i++) {
+            valid = idChar(id.charAt(i));
+        }
+        if (!valid) {
             throw new JrunException("invalid container id \"" + id + "\": only [A-Za-z0-9_+.-] are allowed, and not \".\" or \"..\"");
         }
     }
@@ -109,7 +113,9 @@ public final class StateStore {
 
     private Lock lockDir(String id) throws JrunException, IOException {
         Path key = dir(id).toAbsolutePath();
-        java.util.concurrent.locks.ReentrantLock local = LOCAL.computeIfAbsent(key, k -> new java.util.concurrent.locks.ReentrantLock());
+        java.util.concurrent.locks.ReentrantLock fresh = new java.util.concurrent.locks.ReentrantLock();
+        java.util.concurrent.locks.ReentrantLock existing = LOCAL.putIfAbsent(key, fresh);
+        java.util.concurrent.locks.ReentrantLock local = existing != null ? existing : fresh;
         local.lock();
         try {
             FileChannel ch = FileChannel.open(dir(id).resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
