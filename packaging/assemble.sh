@@ -25,19 +25,14 @@ for jar in "$lib"/*.jar; do classpath="$classpath${classpath:+:}$jar"; done
 sed "s|@CLASSPATH@|$classpath|" packaging/jrun.in > "$prefix/bin/jrun"
 chmod 755 "$prefix/bin/jrun"
 
-# Class data sharing: list the classes the commonest subcommands load, then dump them.
+# Class data sharing: record the classes every subcommand loads, then dump them into an
+# archive for this JDK.  As root, a real container goes through its whole life for this.
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-list=$(mktemp)
-work=$(mktemp -d)
-for args in "--version" "features" "spec --bundle $work" "validate --bundle $work" "--root $work/state list" \
-            "--root $work/state state none"; do
-    "$java" -Xshare:off -XX:DumpLoadedClassList="$list.part" -Djrun.libdir="$lib" \
-        -Djnr.ffi.asm.enabled=false -Djffi.boot.library.path="$lib" -cp "$classpath" dev.jrun.cli.Main $args \
-        >/dev/null 2>&1 || true
-    cat "$list.part" >> "$list"
-done
-sort -u "$list" > "$list.sorted"
-"$java" -Xshare:dump -XX:SharedClassListFile="$list.sorted" -XX:SharedArchiveFile="$lib/jrun-$version.jsa" \
-    -cp "$classpath" >/dev/null 2>&1 || echo "assemble: class data archive not built (start-up will be slower)" >&2
-rm -rf "$list" "$list.part" "$list.sorted" "$work"
+rm -f "$lib"/jrun-*.jsa
+JRUN="$prefix/bin/jrun" sh packaging/train.sh "$lib/classes.lst"
+if [ -s "$lib/classes.lst" ]; then
+    "$java" -Xshare:dump -XX:SharedClassListFile="$lib/classes.lst" -XX:SharedArchiveFile="$lib/jrun-$version.jsa" \
+        -cp "$classpath" >/dev/null 2>&1 || echo "assemble: class data archive not built (start-up will be slower)" >&2
+fi
+rm -f "$lib/classes.lst"

@@ -173,33 +173,51 @@ public final class Containers {
         }
     }
 
+    private static final int SIGKILL = 9;
+    private static final int SIGTERM = 15;
+
     private void signal(ContainerState s, int signal, boolean all) throws JrunException {
-        Syscalls sys = Syscalls.get();
         try {
-            if (all) {
-                CgroupManager cg = CgroupManager.fromPaths(s.cgroupPaths());
-                if (signal == 9 && cg.killAll()) {
-                    return;
+            if (!all) {
+                if (!send(s.pid(), signal)) {
+                    throw new JrunException("no such process");
                 }
-                for (int pid : cg.pids()) {
-                    try {
-                        sys.kill(pid, signal);
-                    } catch (NativeException e) {
-                        if (e.errno() != Errno.ESRCH) {
-                            throw e;
-                        }
-                    }
-                }
-                // a frozen process only acts on a signal once thawed; runc thaws for SIGKILL
-                if (signal == 9 && cg.isFrozen()) {
-                    cg.setFrozen(false);
-                }
-            } else {
-                sys.kill(s.pid(), signal);
+                return;
             }
-        } catch (NativeException e) {
-            throw new JrunException(e.errno() == Errno.ESRCH ? "no such process" : e.getMessage(), e);
+            CgroupManager cg = CgroupManager.fromPaths(s.cgroupPaths());
+            if (signal == SIGKILL && cg.killAll()) {
+                return;
+            }
+            for (int pid : cg.pids()) {
+                send(pid, signal); // one that exited meanwhile is no error
+            }
+            // a frozen process only acts on a signal once thawed; runc thaws for SIGKILL
+            if (signal == SIGKILL && cg.isFrozen()) {
+                cg.setFrozen(false);
+            }
         } catch (CgroupException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The JDK sends SIGKILL and SIGTERM itself, so containerd's common calls never load the
+     * native library; other signals go through kill(2).
+     *
+     * @return false if the process does not exist
+     */
+    private static boolean send(int pid, int signal) throws JrunException {
+        if (signal == SIGKILL || signal == SIGTERM) {
+            java.util.Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            return p.isPresent() && (signal == SIGKILL ? p.get().destroyForcibly() : p.get().destroy());
+        }
+        try {
+            Syscalls.get().kill(pid, signal);
+            return true;
+        } catch (NativeException e) {
+            if (e.errno() == Errno.ESRCH) {
+                return false;
+            }
             throw new JrunException(e.getMessage(), e);
         }
     }
@@ -223,12 +241,8 @@ public final class Containers {
     }
 
     private void killAndWait(ContainerState s) throws JrunException, IOException {
-        signal(s, 9, true);
-        try {
-            Syscalls.get().kill(s.pid(), 9);
-        } catch (NativeException e) {
-            // already gone
-        }
+        signal(s, SIGKILL, true);
+        send(s.pid(), SIGKILL); // in case the init is not where its cgroup says
         for (int i = 0; i < 5000 && StatusProbe.initAlive(s); i++) {
             sleep(1);
         }
@@ -244,11 +258,7 @@ public final class Containers {
             // stragglers that outlived the init (no pid namespace) must not keep the cgroup alive
             for (int i = 0; i < 100 && !cg.pids().isEmpty(); i++) {
                 for (int pid : cg.pids()) {
-                    try {
-                        Syscalls.get().kill(pid, 9);
-                    } catch (NativeException e) {
-                        // gone
-                    }
+                    send(pid, SIGKILL);
                 }
                 sleep(2);
             }

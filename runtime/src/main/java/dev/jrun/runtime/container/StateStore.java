@@ -1,10 +1,7 @@
 package dev.jrun.runtime.container;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
+import dev.jrun.spec.json.GoJson;
+import dev.jrun.spec.json.JsonStyle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,7 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -35,7 +31,6 @@ public final class StateStore {
     public static final String FIFO = "exec.fifo";
     public static final String CONFIG = "config.json";
     private static final String LOCK = "lock";
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final Path root;
 
@@ -219,88 +214,38 @@ public final class StateStore {
         }
     }
 
-    static byte[] encode(ContainerState s) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("id", s.id());
-            g.writeNumberField("pid", s.pid());
-            g.writeNumberField("pidStartTime", s.pidStartTime());
-            g.writeStringField("bundle", s.bundle());
-            g.writeStringField("rootfs", s.rootfs());
-            g.writeStringField("created", s.created());
-            g.writeStringField("owner", s.owner());
-            writeMap(g, "annotations", s.annotations());
-            writeMap(g, "cgroupPaths", s.cgroupPaths());
-            g.writeBooleanField("poststartHooks", s.poststartHooks());
-            g.writeBooleanField("poststopHooks", s.poststopHooks());
-            g.writeEndObject();
-        }
-        return out.toByteArray();
+    static byte[] encode(ContainerState s) {
+        GoJson g = GoJson.create(JsonStyle.COMPACT).beginObject()
+                .name("id").value(s.id())
+                .name("pid").value(s.pid())
+                .name("pidStartTime").value(s.pidStartTime())
+                .name("bundle").value(s.bundle())
+                .name("rootfs").value(s.rootfs())
+                .name("created").value(s.created())
+                .name("owner").value(s.owner())
+                .name("annotations").value(s.annotations())
+                .name("cgroupPaths").value(s.cgroupPaths())
+                .name("poststartHooks").value(s.poststartHooks())
+                .name("poststopHooks").value(s.poststopHooks());
+        return g.endObject().toBytes();
     }
 
-    private static void writeMap(JsonGenerator g, String name, Map<String, String> map) throws IOException {
-        g.writeObjectFieldStart(name);
-        for (Map.Entry<String, String> e : map.entrySet()) {
-            g.writeStringField(e.getKey(), e.getValue());
-        }
-        g.writeEndObject();
-    }
-
+    @SuppressWarnings("unchecked")
     static ContainerState decode(byte[] bytes) throws IOException {
-        String id = null;
-        String bundle = null;
-        String rootfs = null;
-        String created = null;
-        String owner = "";
-        int pid = 0;
-        long start = 0;
-        boolean poststart = false;
-        boolean poststop = false;
-        Map<String, String> annotations = Map.of();
-        Map<String, String> cgroups = Map.of();
-        try (JsonParser p = JSON.createParser(bytes)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                switch (field) {
-                    case "id" -> id = p.getText();
-                    case "pid" -> pid = p.getIntValue();
-                    case "pidStartTime" -> start = p.getLongValue();
-                    case "bundle" -> bundle = p.getText();
-                    case "rootfs" -> rootfs = p.getText();
-                    case "created" -> created = p.getText();
-                    case "owner" -> owner = p.getText();
-                    case "annotations" -> annotations = readMap(p);
-                    case "cgroupPaths" -> cgroups = readMap(p);
-                    case "poststartHooks" -> poststart = p.getBooleanValue();
-                    case "poststopHooks" -> poststop = p.getBooleanValue();
-                    default -> p.skipChildren();
-                }
+        Map<String, Object> m = StateJson.parse(bytes);
+        try {
+            String id = (String) m.get("id");
+            String bundle = (String) m.get("bundle");
+            if (id == null || bundle == null) {
+                throw new IOException("id or bundle missing");
             }
-        }
-        if (id == null || bundle == null) {
-            throw new IOException("id or bundle missing");
-        }
-        return new ContainerState(id, pid, start, bundle, rootfs, created, owner, annotations, cgroups, poststart,
-                poststop);
-    }
-
-    private static Map<String, String> readMap(JsonParser p) throws IOException {
-        expect(p.currentToken(), JsonToken.START_OBJECT);
-        Map<String, String> map = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            p.nextToken();
-            map.put(key, p.getText());
-        }
-        return map;
-    }
-
-    private static void expect(JsonToken got, JsonToken want) throws IOException {
-        if (got != want) {
-            throw new IOException("expected " + want + " but found " + got);
+            return new ContainerState(id, ((Long) m.getOrDefault("pid", 0L)).intValue(),
+                    (Long) m.getOrDefault("pidStartTime", 0L), bundle, (String) m.get("rootfs"),
+                    (String) m.get("created"), (String) m.getOrDefault("owner", ""),
+                    (Map<String, String>) m.get("annotations"), (Map<String, String>) m.get("cgroupPaths"),
+                    Boolean.TRUE.equals(m.get("poststartHooks")), Boolean.TRUE.equals(m.get("poststopHooks")));
+        } catch (ClassCastException e) {
+            throw new IOException("a field has the wrong type", e);
         }
     }
 }
