@@ -6,7 +6,7 @@ set -eu
 prefix=$2
 lib="$prefix/lib/jrun"
 mkdir -p "$prefix/bin" "$lib"
-rm -f "$lib"/*.jar "$lib"/*.jsa
+rm -f "$lib"/*.jar "$lib"/*.jsa "$lib"/*.aot
 cp cli/target/jrun-cli-*.jar "$lib/"
 for jar in cli/target/lib/*.jar; do
     case "$(basename "$jar")" in
@@ -25,14 +25,8 @@ for jar in "$lib"/*.jar; do classpath="$classpath${classpath:+:}$jar"; done
 sed "s|@CLASSPATH@|$classpath|" packaging/jrun.in > "$prefix/bin/jrun"
 chmod 755 "$prefix/bin/jrun"
 
-# Class data sharing: record the classes every subcommand loads, then dump them into an
-# archive for this JDK.  As root, a real container goes through its whole life for this.
+# Class data for the JDK the launcher will find, recorded from every subcommand.
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-rm -f "$lib"/jrun-*.jsa
-JRUN="$prefix/bin/jrun" sh packaging/train.sh "$lib/classes.lst"
-if [ -s "$lib/classes.lst" ]; then
-    "$java" -Xshare:dump -XX:SharedClassListFile="$lib/classes.lst" -XX:SharedArchiveFile="$lib/jrun-$version.jsa" \
-        -cp "$classpath" >/dev/null 2>&1 || echo "assemble: class data archive not built (start-up will be slower)" >&2
-fi
-rm -f "$lib/classes.lst"
+rm -f "$lib"/jrun-*.jsa "$lib"/jrun-*.aot
+JRUN="$prefix/bin/jrun" CLASSPATH="$classpath" sh packaging/train.sh "$lib" "$version"
