@@ -7,11 +7,16 @@ import java.nio.file.Path;
 /** What every subcommand gets: the global flags, the log, and stdout. */
 record Context(Path root, Log log, PrintStream out, boolean systemdCgroup) {
     Containers containers() {
-        // an anonymous class, not log::warn: a lambda costs a bootstrap on every fresh JVM
+        // anonymous classes, not log::warn: a lambda costs a bootstrap on every fresh JVM
         return new Containers(root, new java.util.function.Consumer<String>() {
             @Override
             public void accept(String warning) {
                 log.warn(warning);
+            }
+        }, !log.debugging() ? null : new java.util.function.Consumer<String>() {
+            @Override
+            public void accept(String detail) {
+                log.debug(detail);
             }
         });
     }

@@ -37,6 +37,10 @@ final class Log {
         append("warning", message);
     }
 
+    boolean debugging() {
+        return debug;
+    }
+
     void debug(String message) {
         if (!debug) {
             return;

@@ -96,6 +96,9 @@ public final class Main {
             log.error("invalid log format \"" + format + "\": text or json");
             return 1;
         }
+        if (log.debugging()) {
+            log.debug("jrun " + String.join(" ", args));
+        }
         if (root.hasMatchedOption("--version")) {
             out.print(version());
             return 0;

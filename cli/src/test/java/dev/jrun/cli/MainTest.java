@@ -83,6 +83,16 @@ class MainTest {
     }
 
     @Test
+    void debugGoesToTheLogOnlyWhenAsked() throws Exception {
+        Path log = tmp.resolve("debug.json");
+        jrun("--root", tmp.toString(), "--log", log.toString(), "--log-format", "json", "list");
+        assertTrue(!Files.exists(log) || Files.readString(log).isEmpty());
+        jrun("--debug", "--root", tmp.toString(), "--log", log.toString(), "--log-format", "json", "list");
+        assertTrue(Files.readString(log).startsWith("{\"level\":\"debug\",\"msg\":\"jrun --debug --root "),
+                Files.readString(log));
+    }
+
+    @Test
     void badLogFormatIsRefused() {
         Result r = jrun("--log-format", "xml", "list");
         assertEquals(1, r.status());

@@ -47,6 +47,19 @@ class CgroupsTest extends ContainerTest {
     }
 
     @Test
+    void jrunInitFitsInTwoMebibytes() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.memoryLimit(2L << 20).args("/bin/true"));
+        jrun("run", "--bundle", b.dir().toString(), id).ok();
+        String tiny = newId();
+        Bundle t = bundle(tiny, c -> c.memoryLimit(128L << 10).args("/bin/true"));
+        Result r = jrun("run", "--bundle", t.dir().toString(), tiny);
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("jrun-init was killed by signal 9"), r.err());
+        assertFalse(Files.exists(root.resolve(tiny)));
+    }
+
+    @Test
     void pidsLimitMakesForkFail() throws Exception {
         Map<String, Object> p = probe(c -> c.pidsLimit(10), "fork", "20");
         long forked = number(p.get("forked"));

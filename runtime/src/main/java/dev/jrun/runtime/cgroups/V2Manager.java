@@ -29,7 +29,7 @@ final class V2Manager extends CgroupManager {
 
     @Override
     public void create(LinuxResources resources) throws CgroupException {
-        Set<String> needed = V2Resources.controllersFor(resources);
+        Map<String, String> needed = V2Resources.controllerReasons(resources);
         Path level = mount;
         // every level between the root and us must delegate the controllers the limits need
         for (Path part : mount.relativize(dir)) {
@@ -47,39 +47,106 @@ final class V2Manager extends CgroupManager {
         }
     }
 
-    private void enableControllers(Path level, Set<String> needed) throws CgroupException {
-        Set<String> available = Set.of(read(level.resolve("cgroup.controllers")).split(" "));
-        Set<String> enabled = Set.of(read(level.resolve("cgroup.subtree_control")).split(" "));
+    /**
+     * Enables in {@code level}'s cgroup.subtree_control the controllers the limits need (an
+     * error naming the field when one is not available), then, as runc does, every other
+     * available controller, best effort: a later `update` may set limits the container was
+     * created without (docker update --cpus on a container started without CPU limits), and
+     * their files exist only if the parent enabled the controller.
+     */
+    private void enableControllers(Path level, Map<String, String> needed) throws CgroupException {
+        Set<String> available = words(read(level.resolve("cgroup.controllers")));
+        Set<String> enabled = words(read(level.resolve("cgroup.subtree_control")));
         Set<String> missing = new LinkedHashSet<>();
-        for (String c : needed) {
+        for (Map.Entry<String, String> e : needed.entrySet()) {
+            String c = e.getKey();
             if (!available.contains(c)) {
                 throw new CgroupException("cgroup controller " + c + " is not available in " + level
-                        + " (available: " + String.join(" ", available) + "); the requested limits need it");
+                        + " (available: " + String.join(" ", available) + "); " + e.getValue() + " needs it");
             }
             if (!enabled.contains(c)) {
                 missing.add(c);
             }
         }
         if (!missing.isEmpty()) {
-            StringBuilder sb = new StringBuilder();
-            for (String c : missing) {
-                sb.append(sb.length() == 0 ? "" : " ").append('+').append(c);
-            }
-            write(level.resolve("cgroup.subtree_control"), sb.toString());
+            write(level.resolve("cgroup.subtree_control"), plusList(missing));
         }
+        Set<String> others = new LinkedHashSet<>(available);
+        others.removeAll(enabled);
+        others.removeAll(missing);
+        if (others.isEmpty()) {
+            return;
+        }
+        Path control = level.resolve("cgroup.subtree_control");
+        try {
+            Files.writeString(control, plusList(others));
+        } catch (IOException e) {
+            // one of them cannot be enabled here (e.g. cpu with realtime tasks): the rest still can
+            for (String c : others) {
+                try {
+                    Files.writeString(control, "+" + c);
+                } catch (IOException ignored) {
+                    // not needed by the limits: a later update asking for it reports the missing file
+                }
+            }
+        }
+    }
+
+    private static Set<String> words(String s) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String w : s.trim().split("\\s+")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    private static String plusList(Set<String> controllers) {
+        StringBuilder sb = new StringBuilder();
+        for (String c : controllers) {
+            sb.append(sb.length() == 0 ? "" : " ").append('+').append(c);
+        }
+        return sb.toString();
     }
 
     @Override
     public void apply(LinuxResources resources) throws CgroupException {
-        for (CgroupWrite w : V2Resources.plan(resources, dir)) {
-            write(dir.resolve(w.file()), w.value());
-        }
+        writeAll(V2Resources.plan(resources, dir));
         V2Resources.applyDevices(resources, dir);
     }
 
     @Override
     public void update(LinuxResources resources) throws CgroupException {
-        for (CgroupWrite w : V2Resources.plan(resources, dir)) {
+        writeAll(V2Resources.plan(resources, dir));
+    }
+
+    /**
+     * The plan's writes, after checking that every file exists: a control file is missing when
+     * the parent does not delegate its controller, and writing it would fail half-way through
+     * the plan with a bare EACCES (the kernel refuses to create files in cgroupfs).
+     */
+    private void writeAll(List<CgroupWrite> plan) throws CgroupException {
+        for (CgroupWrite w : plan) {
+            if (!Files.exists(dir.resolve(w.file()))) {
+                String file = w.file();
+                int dot = file.indexOf('.');
+                String controller = dot > 0 ? file.substring(0, dot) : file;
+                String have;
+                try {
+                    have = read(dir.resolve("cgroup.controllers"));
+                } catch (CgroupException e) {
+                    throw new CgroupException(w.reason() + ": the cgroup " + dir + " does not exist", e);
+                }
+                if (words(have).contains(controller)) {
+                    throw new CgroupException(w.reason() + ": " + dir.resolve(file)
+                            + " does not exist: this kernel does not provide it");
+                }
+                throw new CgroupException(w.reason() + ": " + dir.resolve(file) + " does not exist: the " + controller
+                        + " controller is not enabled for this cgroup (enabled: " + have + ")");
+            }
+        }
+        for (CgroupWrite w : plan) {
             write(dir.resolve(w.file()), w.value());
         }
     }

@@ -49,44 +49,64 @@ final class V2Resources {
      * {@code unified} key (other than the core "cgroup." files).
      */
     static Set<String> controllersFor(LinuxResources r) {
-        Set<String> c = new LinkedHashSet<>();
+        return new LinkedHashSet<>(controllerReasons(r).keySet());
+    }
+
+    /**
+     * {@link #controllersFor}, each with the first config field that needs it (for errors:
+     * "linux.resources.unified[\"rdma.max\"] needs it").
+     */
+    static Map<String, String> controllerReasons(LinuxResources r) {
+        Map<String, String> c = new LinkedHashMap<>();
         if (r == null) {
             return c;
         }
         LinuxCPU cpu = r.cpu();
         if (cpu != null) {
-            if (orZero(cpu.shares()) != 0 || orZero(cpu.quota()) != 0 || orZero(cpu.period()) != 0
-                    || cpu.burst() != null || cpu.idle() != null) {
-                c.add("cpu");
+            if (orZero(cpu.shares()) != 0) {
+                c.putIfAbsent("cpu", R + "cpu.shares");
             }
-            if (cpu.cpus() != null && !cpu.cpus().isEmpty() || cpu.mems() != null && !cpu.mems().isEmpty()) {
-                c.add("cpuset");
+            if (orZero(cpu.quota()) != 0 || orZero(cpu.period()) != 0) {
+                c.putIfAbsent("cpu", R + (orZero(cpu.quota()) != 0 ? "cpu.quota" : "cpu.period"));
+            }
+            if (cpu.burst() != null) {
+                c.putIfAbsent("cpu", R + "cpu.burst");
+            }
+            if (cpu.idle() != null) {
+                c.putIfAbsent("cpu", R + "cpu.idle");
+            }
+            if (cpu.cpus() != null && !cpu.cpus().isEmpty()) {
+                c.putIfAbsent("cpuset", R + "cpu.cpus");
+            }
+            if (cpu.mems() != null && !cpu.mems().isEmpty()) {
+                c.putIfAbsent("cpuset", R + "cpu.mems");
             }
         }
         LinuxMemory m = r.memory();
         if (m != null && (orZero(m.limit()) != 0 || orZero(m.reservation()) != 0 || orZero(m.swap()) != 0)) {
-            c.add("memory");
+            c.put("memory", R + (orZero(m.limit()) != 0 ? "memory.limit"
+                    : orZero(m.reservation()) != 0 ? "memory.reservation" : "memory.swap"));
         }
         LinuxBlockIO b = r.blockIO();
         if (b != null && (b.weight() != null && b.weight() != 0 || nonEmpty(b.weightDevice())
                 || nonEmpty(b.throttleReadBpsDevice()) || nonEmpty(b.throttleWriteBpsDevice())
                 || nonEmpty(b.throttleReadIOPSDevice()) || nonEmpty(b.throttleWriteIOPSDevice()))) {
-            c.add("io");
+            c.put("io", R + "blockIO");
         }
         if (r.pids() != null && r.pids().limit() != null) {
-            c.add("pids");
+            c.put("pids", R + "pids.limit");
         }
         if (nonEmpty(r.hugepageLimits())) {
-            c.add("hugetlb");
+            c.put("hugetlb", R + "hugepageLimits");
         }
         if (r.rdma() != null && !r.rdma().isEmpty()) {
-            c.add("rdma");
+            c.put("rdma", R + "rdma");
         }
         if (r.unified() != null) {
             for (String key : r.unified().keySet()) {
                 String controller = controllerOf(key);
                 if (controller != null && !controller.equals("cgroup")) {
-                    c.add(controller);
+                    c.putIfAbsent(controller, R + "unified[\"" + key + "\"]");
                 }
             }
         }

@@ -27,11 +27,20 @@ import java.util.function.Consumer;
 public final class Containers {
     private final StateStore store;
     private final Consumer<String> warn;
+    private final Consumer<String> debug;
 
-    /** @param warn where non-fatal problems go (the CLI's log) */
-    public Containers(Path root, Consumer<String> warn) {
+    /**
+     * @param warn where non-fatal problems go (the CLI's log)
+     * @param debug where --debug detail goes (the executor's plans), or null when not wanted
+     */
+    public Containers(Path root, Consumer<String> warn, Consumer<String> debug) {
         this.store = new StateStore(root);
         this.warn = warn;
+        this.debug = debug;
+    }
+
+    public Containers(Path root, Consumer<String> warn) {
+        this(root, warn, null);
     }
 
     public StateStore store() {
@@ -64,7 +73,7 @@ public final class Containers {
         StateStore.checkId(id);
         Bundle bundle = Bundle.load(options.bundle());
         bundle.warnings().forEach(warn);
-        return new Creator(store, Syscalls.get(), id, bundle, options, -1, warn).create();
+        return new Creator(store, Syscalls.get(), id, bundle, options, -1, warn, debug).create();
     }
 
     /**
@@ -84,7 +93,7 @@ public final class Containers {
             if (proxyTty) {
                 console = sys.socketPair();
             }
-            ContainerState s = new Creator(store, sys, id, bundle, options, console == null ? -1 : console[1], warn).create();
+            ContainerState s = new Creator(store, sys, id, bundle, options, console == null ? -1 : console[1], warn, debug).create();
             if (detach) {
                 startOrDelete(id);
                 return 0;
@@ -310,7 +319,7 @@ public final class Containers {
         } catch (dev.jrun.runtime.seccomp.SeccompException e) {
             throw new JrunException(e.getMessage(), e);
         }
-        return new Execer(store, Syscalls.get(), id, options).exec(s, spec, p, seccomp == null ? null : seccomp.program());
+        return new Execer(store, Syscalls.get(), id, options, debug).exec(s, spec, p, seccomp == null ? null : seccomp.program());
     }
 
     public void pause(String id) throws JrunException, IOException {

@@ -42,6 +42,7 @@ final class Creator {
     private final int internalConsoleFd;
 
     private final Consumer<String> warn;
+    private final Consumer<String> debug;
     private CgroupManager cgroup;
     private InitConversation conversation;
     private final List<Integer> fds = new ArrayList<>();
@@ -51,8 +52,9 @@ final class Creator {
      *     jrun), or -1
      */
     Creator(StateStore store, Syscalls sys, String id, Bundle bundle, CreateOptions options, int internalConsoleFd,
-            Consumer<String> warn) {
+            Consumer<String> warn, Consumer<String> debug) {
         this.warn = warn;
+        this.debug = debug;
         this.store = store;
         this.sys = sys;
         this.id = id;
@@ -125,6 +127,9 @@ final class Creator {
                     parentMountToPrivatize(spec), options.noPivot(), options.noNewKeyring(), consoleChild, fifoChild,
                     Files.exists(Path.of("/proc/kcore")), cgroup.view(), HostLsm.appArmorExecAttr(),
                     HostLsm.selinuxEnabled(), seccomp == null ? null : seccomp.program()));
+            if (debug != null) {
+                debug.accept("create " + id + ": jrun-init plan:\n" + plan.render());
+            }
             Executor.Started started = executor.start(sys);
             conversation = new InitConversation(sys, plan, started.pid(), false);
             try (SyncSocket socket = started.socket()) {

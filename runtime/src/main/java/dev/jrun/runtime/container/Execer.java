@@ -37,9 +37,12 @@ final class Execer {
     private final String id;
     private final ExecOptions options;
     private final List<Integer> fds = new ArrayList<>();
+    private final java.util.function.Consumer<String> debug;
     private InitConversation conversation;
 
-    Execer(StateStore store, Syscalls sys, String id, ExecOptions options) {
+    /** @param debug where the plan goes with --debug, or null */
+    Execer(StateStore store, Syscalls sys, String id, ExecOptions options, java.util.function.Consumer<String> debug) {
+        this.debug = debug;
         this.store = store;
         this.sys = sys;
         this.id = id;
@@ -75,6 +78,9 @@ final class Execer {
             InitPlan plan = PlanCompiler.compileExec(container, process, ctx,
                     new PlanCompiler.ExecContext(pidfdChild, namespaceFlags(container)));
             List<CgroupManager> cgroups = cgroups(state);
+            if (debug != null) {
+                debug.accept("exec in " + id + ": jrun-init plan:\n" + plan.render());
+            }
             Executor.Started started = executor.start(sys);
             conversation = new InitConversation(sys, plan, started.pid(), true);
             try (SyncSocket socket = started.socket()) {

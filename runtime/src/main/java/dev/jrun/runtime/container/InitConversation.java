@@ -68,8 +68,7 @@ final class InitConversation {
             try {
                 msg = socket.receive();
             } catch (NativeException e) {
-                throw new JrunException("jrun-init exited before the process was ready"
-                        + (child > 0 ? "" : " (while setting up namespaces)"));
+                throw new JrunException(howItDied());
             }
             switch (msg.type()) {
                 case Wire.MSG_SYNC -> socket.send(Wire.MSG_ACK, sync(parent, msg.buffer().getInt()));
@@ -99,6 +98,32 @@ final class InitConversation {
                 }
                 default -> throw new JrunException("unexpected message " + msg.type() + " from jrun-init");
             }
+        }
+    }
+
+    /**
+     * The executor hung up without a word: it was killed.  Every holder of the socket is gone,
+     * so waiting for it cannot block for long; a SIGKILL during set-up is usually the
+     * container's memory limit, which applies to jrun-init too.
+     */
+    private String howItDied() {
+        int pid = child > 0 ? child : stage1;
+        String when = child > 0 ? "while setting up the container" : "while setting up namespaces";
+        try {
+            int status = sys.waitpid(pid, false);
+            if (pid == stage1) {
+                stage1 = -1;
+            } else {
+                child = -1;
+            }
+            if (!Syscalls.exited(status)) {
+                int sig = Syscalls.termSignal(status);
+                return "jrun-init was killed by signal " + sig + " " + when
+                        + (sig == 9 ? " (is the container's memory limit too small? it applies to jrun-init too)" : "");
+            }
+            return "jrun-init exited with status " + Syscalls.exitCode(status) + " " + when;
+        } catch (NativeException e) {
+            return "jrun-init exited " + when;
         }
     }
 
