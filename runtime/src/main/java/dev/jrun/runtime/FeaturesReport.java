@@ -1,6 +1,7 @@
 package dev.jrun.runtime;
 
 import dev.jrun.runtime.plan.MountOptions;
+import dev.jrun.runtime.plan.ProcessAttributes;
 import dev.jrun.runtime.seccomp.SeccompFeatures;
 import dev.jrun.spec.OciVersion;
 import dev.jrun.spec.linux.Capabilities;
@@ -30,10 +31,8 @@ public final class FeaturesReport {
                 new Features.Enabled(true),
                 new Features.Enabled(true),
                 new Features.IntelRdt(false, null, null),
-                new Features.MemoryPolicy(
-                        List.of("MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL",
-                                "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"),
-                        List.of("MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES")),
+                new Features.MemoryPolicy(List.copyOf(ProcessAttributes.MEMPOLICY_MODES.keySet()),
+                        List.copyOf(ProcessAttributes.MEMPOLICY_FLAGS.keySet())),
                 new Features.MountExtensions(new Features.Enabled(false)),
                 new Features.Enabled(false));
         return new Features(OciVersion.MIN, OciVersion.CURRENT, HOOKS, MountOptions.known(), linux, null, null);

@@ -146,7 +146,7 @@ final class LinuxSyscalls implements Syscalls {
             return false;
         }
         try {
-            return CloseFrom.load(runtime).posix_spawn_file_actions_addclosefrom_np(actions, from) == 0;
+            return CloseFrom.INSTANCE.posix_spawn_file_actions_addclosefrom_np(actions, from) == 0;
         } catch (UnsatisfiedLinkError e) {
             hasCloseFrom = false;
             return false;
@@ -167,20 +167,11 @@ final class LinuxSyscalls implements Syscalls {
         }
     }
 
-    /** Separate interface: the symbol only exists in glibc 2.34 and newer. */
+    /** A separate binding: the symbol only exists in glibc 2.34 and newer, and loads on first use. */
     public interface CloseFrom {
+        CloseFrom INSTANCE = LibraryLoader.create(CloseFrom.class).load("c");
+
         int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
-
-        static CloseFrom load(Runtime runtime) {
-            return Holder.INSTANCE;
-        }
-
-        final class Holder {
-            static final CloseFrom INSTANCE = LibraryLoader.create(CloseFrom.class).load("c");
-
-            private Holder() {
-            }
-        }
     }
 
     @Override

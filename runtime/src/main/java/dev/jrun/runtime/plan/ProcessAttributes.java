@@ -4,10 +4,13 @@ import dev.jrun.spec.model.LinuxIOPriority;
 import dev.jrun.spec.model.LinuxMemoryPolicy;
 import dev.jrun.spec.model.LinuxPersonality;
 import dev.jrun.spec.model.Scheduler;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Kernel encodings of the scheduler, I/O priority and personality settings. */
-final class ProcessAttributes {
+public final class ProcessAttributes {
     private ProcessAttributes() {
     }
 
@@ -58,25 +61,39 @@ final class ProcessAttributes {
     record MemPolicy(long modeAndFlags, byte[] nodes) {
     }
 
+    /** set_mempolicy(2) modes and flags by their spec names; the features document lists these keys. */
+    public static final Map<String, Long> MEMPOLICY_MODES = modes();
+    public static final Map<String, Long> MEMPOLICY_FLAGS = flags();
+
+    private static Map<String, Long> modes() {
+        String[] names = {"MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL",
+            "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"};
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            m.put(names[i], (long) i); // the kernel numbers them in this order
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Map<String, Long> flags() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("MPOL_F_NUMA_BALANCING", 1L << 13);
+        m.put("MPOL_F_RELATIVE_NODES", 1L << 14);
+        m.put("MPOL_F_STATIC_NODES", 1L << 15);
+        return Collections.unmodifiableMap(m);
+    }
+
     static MemPolicy memoryPolicy(LinuxMemoryPolicy p) throws PlanException {
-        long mode;
-        switch (p.mode() == null ? "" : p.mode()) {
-            case "MPOL_DEFAULT": mode = 0; break;
-            case "MPOL_PREFERRED": mode = 1; break;
-            case "MPOL_BIND": mode = 2; break;
-            case "MPOL_INTERLEAVE": mode = 3; break;
-            case "MPOL_LOCAL": mode = 4; break;
-            case "MPOL_PREFERRED_MANY": mode = 5; break;
-            case "MPOL_WEIGHTED_INTERLEAVE": mode = 6; break;
-            default: throw new PlanException("linux.memoryPolicy.mode: unknown mode " + p.mode());
+        Long mode = MEMPOLICY_MODES.get(p.mode() == null ? "" : p.mode());
+        if (mode == null) {
+            throw new PlanException("linux.memoryPolicy.mode: unknown mode " + p.mode());
         }
         for (String f : p.flags() == null ? List.<String>of() : p.flags()) {
-            switch (f) {
-                case "MPOL_F_NUMA_BALANCING": mode |= 1 << 13; break;
-                case "MPOL_F_RELATIVE_NODES": mode |= 1 << 14; break;
-                case "MPOL_F_STATIC_NODES": mode |= 1 << 15; break;
-                default: throw new PlanException("linux.memoryPolicy.flags: unknown flag " + f);
+            Long flag = MEMPOLICY_FLAGS.get(f);
+            if (flag == null) {
+                throw new PlanException("linux.memoryPolicy.flags: unknown flag " + f);
             }
+            mode |= flag;
         }
         byte[] nodes = new byte[0];
         if (p.nodes() != null && !p.nodes().isEmpty()) {
