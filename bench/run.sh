@@ -2,6 +2,7 @@
 # make bench: jrun and runc side by side, in one hyperfine run per operation (medians).
 # Writes a markdown table to bench/results/<date>.md and prints it.
 # Needs: hyperfine, runc, python3 (packaging/deps.sh installs them with BENCH=1).
+# Then bench/managers.sh adds `ctr run --rm` and `podman run --rm` with jrun vs runc (BENCH_MANAGERS=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-20}
@@ -78,4 +79,7 @@ with open(out, "w") as f:
     f.write(text)
 print(text)
 PY
+if [ "${BENCH_MANAGERS:-1}" != 0 ]; then
+    bench/managers.sh | tee -a "$out"
+fi
 echo "written to $out"

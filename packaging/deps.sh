@@ -3,6 +3,9 @@
 # lacks.  Safe to run again: it only installs what is missing.
 set -eu
 need="openjdk-17-jdk-headless maven make gcc libc6-dev unzip busybox-static libseccomp2 python3 util-linux runc hyperfine"
+# the container managers the end-to-end tests (cli/src/test/java/dev/jrun/cli/it/managers) and
+# bench/managers.sh run jrun under: containerd (with ctr), podman (with conmon), docker
+need="$need containerd podman conmon docker.io"
 missing=""
 for pkg in $need; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
