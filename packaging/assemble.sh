@@ -8,13 +8,19 @@ lib="$prefix/lib/jrun"
 mkdir -p "$prefix/bin" "$lib"
 rm -f "$lib"/*.jar "$lib"/*.jsa "$lib"/*.aot
 cp cli/target/jrun-cli-*.jar "$lib/"
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 for jar in cli/target/lib/*.jar; do
     case "$(basename "$jar")" in
         jffi-*-native.jar) ;;           # unpacked below instead
+        picocli-*.jar)                  # Java 5 class files, re-verified on every start: modernize
+            "$java" -cp "$(ls cli/target/lib/asm-[0-9]*.jar | head -1)" packaging/UpgradeBytecode.java \
+                "$jar" "$lib/$(basename "$jar")" ;;
         *) cp "$jar" "$lib/" ;;
     esac
 done
 cp build/native/jrun-init "$lib/jrun-init"
+# --version reads this plain copy: cheaper than a class path resource
+unzip -p cli/target/jrun-cli-*.jar dev/jrun/cli/version.properties > "$lib/version.properties"
 # jffi would otherwise unpack its library into /tmp on every call (slow, and unsafe as root)
 native_jar=$(ls cli/target/lib/jffi-*-native.jar)
 arch=$(uname -m); case "$arch" in x86_64) jarch=x86_64 ;; aarch64) jarch=aarch64 ;; *) jarch=$arch ;; esac
@@ -26,7 +32,6 @@ sed "s|@CLASSPATH@|$classpath|" packaging/jrun.in > "$prefix/bin/jrun"
 chmod 755 "$prefix/bin/jrun"
 
 # Class data for the JDK the launcher will find, recorded from every subcommand.
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 rm -f "$lib"/jrun-*.jsa "$lib"/jrun-*.aot
 JRUN="$prefix/bin/jrun" CLASSPATH="$classpath" sh packaging/train.sh "$lib" "$version"

@@ -20,11 +20,13 @@ train() { # JVM flags for the recording
 }
 if [ "$version" -ge 24 ] 2>/dev/null; then
     train "-XX:AOTMode=record -XX:AOTConfiguration=$work/aot.conf"
-    "$java" -XX:+UseSerialGC -XX:AOTMode=create -XX:AOTConfiguration="$work/aot.conf" \
+    "$java" -XX:+UseG1GC -Xmx128m -XX:AOTMode=create -XX:AOTConfiguration="$work/aot.conf" \
         -XX:AOTCache="$lib/jrun-$version.aot" -cp "$CLASSPATH" >/dev/null 2>&1 \
         || echo "train: AOT cache not built (start-up will be slower)" >&2
 else
     train "-Xshare:off -XX:DumpLoadedClassList=$work/classes.lst"
-    "$java" -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" -XX:SharedArchiveFile="$lib/jrun-$version.jsa" \
+    # the heap flags must match the launcher's, or the archived heap is relocated (or ignored)
+    "$java" -XX:+UseG1GC -Xmx128m -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" \
+        -XX:SharedArchiveFile="$lib/jrun-$version.jsa" \
         -cp "$CLASSPATH" >/dev/null 2>&1 || echo "train: class data archive not built (start-up will be slower)" >&2
 fi

@@ -78,9 +78,11 @@ public final class Main {
         // converters of types jrun never uses (all our options are strings)
         System.setProperty("picocli.converters.excludes", ".*");
         String[] normalized = LongFlags.normalize(args);
-        // building every subcommand's flags costs tens of milliseconds; help needs them all
-        Subcommand only = subcommand(LongFlags.subcommandName(normalized));
-        List<Subcommand> subs = only != null ? List.of(only) : subcommands();
+        // building every subcommand's flags costs tens of milliseconds: only usage needs them all
+        String name = LongFlags.subcommandName(normalized);
+        Subcommand only = subcommand(name);
+        List<Subcommand> subs = only != null ? List.of(only)
+                : name.isEmpty() && versionOnly(normalized) ? List.<Subcommand>of() : subcommands();
         CommandLine cli = new CommandLine(rootSpec(subs));
         ParseResult root;
         try {
@@ -141,6 +143,18 @@ public final class Main {
         return 1;
     }
 
+    /** --version (-v) without a subcommand or help: nothing but the global flags is needed. */
+    private static boolean versionOnly(String[] args) {
+        boolean version = false;
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help")) {
+                return false;
+            }
+            version |= a.equals("--version") || a.equals("-v");
+        }
+        return version;
+    }
+
     /** sd_booted(): systemd is running when /run/systemd/system exists. */
     private static void refuseSystemd() throws JrunException {
         if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
@@ -153,7 +167,12 @@ public final class Main {
 
     static String version() {
         Properties p = new Properties();
-        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        // the installed copy is a plain file: reading a class path resource would first search
+        // the JDK's module image, which costs more than the rest of --version
+        String libdir = System.getProperty("jrun.libdir");
+        Path installed = libdir == null ? null : Path.of(libdir, "version.properties");
+        try (InputStream in = installed != null && Files.isRegularFile(installed) ? Files.newInputStream(installed)
+                : Main.class.getResourceAsStream("version.properties")) {
             if (in != null) {
                 p.load(in);
             }
