@@ -17,7 +17,10 @@ printf '#!/bin/sh\nexec %s --root %s/state-runc "$@"\n' "$RUNC" "$work" > "$work
 chmod +x "$work/jrun" "$work/runc"
 java -cp "test-bundles/target/jrun-test-bundles-0.1.0.jar:test-bundles/target/lib/*" \
     dev.jrun.testbundles.BenchBundle "$work/bundle" build/native/jrun-probe >/dev/null
-echo "jrun-state jrun-kill jrun-delete jrun-create runc-state runc-kill runc-delete runc-create" > "$work/ids"
+# a container that stays up, to exec into
+java -cp "test-bundles/target/jrun-test-bundles-0.1.0.jar:test-bundles/target/lib/*" \
+    dev.jrun.testbundles.BenchBundle "$work/sleeper" build/native/jrun-probe /bin/sleep 3600 >/dev/null
+echo "jrun-state jrun-kill jrun-delete jrun-create jrun-start jrun-exec runc-state runc-kill runc-delete runc-create runc-start runc-exec" > "$work/ids"
 
 # create -> start -> wait -> delete of /bin/true, as containerd's shim drives it
 cat > "$work/cycle" <<'CYCLE'
@@ -53,6 +56,9 @@ run create --prepare "RT delete --force RTN-create" "RT create --bundle $work/bu
 run kill --prepare "sh -c 'RT delete --force RTN-kill; RT create --bundle $work/bundle RTN-kill'" "RT kill RTN-kill KILL"
 run delete --prepare "sh -c 'RT delete --force RTN-delete; RT create --bundle $work/bundle RTN-delete'" \
     "RT delete --force RTN-delete"
+run start --prepare "sh -c 'RT delete --force RTN-start; RT create --bundle $work/bundle RTN-start'" "RT start RTN-start"
+for rt in jrun runc; do "$work/$rt" run --detach --bundle "$work/sleeper" "$rt-exec" >/dev/null </dev/null; done
+run exec "RT exec RTN-exec /bin/true"
 run cycle "$work/cycle RT $work/bundle"
 run run "sh -c 'RT run --bundle $work/bundle RTN-run-\$\$'"
 
@@ -60,8 +66,9 @@ out=bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).md
 python3 - "$work" "$out" <<'PY'
 import json, os, platform, subprocess, sys
 work, out = sys.argv[1], sys.argv[2]
-rows = [("version", "--version"), ("state", "state"), ("create", "create (no start)"), ("kill", "kill"),
-        ("delete", "delete --force"), ("cycle", "create→start→wait→delete of /bin/true"), ("run", "run /bin/true")]
+rows = [("version", "--version"), ("state", "state"), ("create", "create (no start)"), ("start", "start"),
+        ("kill", "kill"), ("delete", "delete --force"), ("exec", "exec /bin/true (into a running container)"),
+        ("cycle", "create→start→wait→delete of /bin/true"), ("run", "run /bin/true")]
 def median(name, rt):
     with open(f"{work}/{name}-{rt}.json") as f:
         return json.load(f)["results"][0]["median"] * 1000

@@ -80,6 +80,9 @@ public final class Main {
         String[] normalized = LongFlags.normalize(args);
         // building every subcommand's flags costs tens of milliseconds: only usage needs them all
         String name = LongFlags.subcommandName(normalized);
+        if (name.equals("create") || name.equals("run") || name.equals("exec")) {
+            preloadNativeLayer();
+        }
         Subcommand only = subcommand(name);
         List<Subcommand> subs = only != null ? List.of(only)
                 : name.isEmpty() && versionOnly(normalized) ? List.<Subcommand>of() : subcommands();
@@ -141,6 +144,25 @@ public final class Main {
             }
         }
         return 1;
+    }
+
+    /**
+     * create, run and exec will need the native layer, whose loading (jnr-ffi) is a large part
+     * of their start-up: begin it on the second core while this one parses and validates.
+     */
+    private static void preloadNativeLayer() {
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    dev.jrun.runtime.linux.Syscalls.preload();
+                } catch (RuntimeException | LinkageError e) {
+                    // reported where the native layer is really needed
+                }
+            }
+        }, "jrun-preload");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** --version (-v) without a subcommand or help: nothing but the global flags is needed. */

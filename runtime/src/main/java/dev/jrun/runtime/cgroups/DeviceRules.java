@@ -157,9 +157,20 @@ final class DeviceRules {
 
     /** The state of a v1 devices cgroup: a default policy and exceptions to it. */
     static final class Emulator {
-        /** The kernel's and runc's order of exceptions: major, minor, then type. */
-        private static final Comparator<Key> ORDER = Comparator.comparingLong(Key::major)
-                .thenComparingLong(Key::minor).thenComparingInt(Key::type);
+        /**
+         * The kernel's and runc's order of exceptions: major, minor, then type.  A class rather
+         * than comparator combinators: each lambda costs a bootstrap on every `create`.
+         */
+        private static final Comparator<Key> ORDER = new Comparator<Key>() {
+            @Override
+            public int compare(Key a, Key b) {
+                int c = Long.compare(a.major(), b.major());
+                if (c == 0) {
+                    c = Long.compare(a.minor(), b.minor());
+                }
+                return c != 0 ? c : Character.compare(a.type(), b.type());
+            }
+        };
 
         /** The match part of a rule; type is 'b' or 'c'. */
         record Key(char type, long major, long minor) {
@@ -210,7 +221,8 @@ final class DeviceRules {
             if (rule.allow() == defaultAllow) {
                 remove(key, rule);
             } else {
-                exceptions.merge(key, rule.access(), (a, b) -> a | b);
+                Integer had = exceptions.get(key);
+                exceptions.put(key, had == null ? rule.access() : had | rule.access());
             }
         }
 

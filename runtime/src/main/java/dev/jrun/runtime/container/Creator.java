@@ -105,8 +105,6 @@ final class Creator {
         }
         try {
             cgroup = CgroupManager.forNewContainer(CgroupHost.detect(), spec.linux().cgroupsPath(), id);
-            cgroup.create(spec.linux().resources());
-            cgroup.apply(spec.linux().resources());
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
@@ -130,9 +128,18 @@ final class Creator {
             if (debug != null) {
                 debug.accept("create " + id + ": jrun-init plan:\n" + plan.render());
             }
+            // The executor starts first and waits at its first sync point (joining the cgroup)
+            // while the cgroup is made: the two overlap on the machine's cores.
             Executor.Started started = executor.start(sys);
             conversation = new InitConversation(sys, plan, started.pid(), false);
             try (SyncSocket socket = started.socket()) {
+                conversation.sendPlan(socket);
+                try {
+                    cgroup.create(spec.linux().resources());
+                    cgroup.apply(spec.linux().resources());
+                } catch (CgroupException e) {
+                    throw new JrunException(e.getMessage(), e);
+                }
                 conversation.run(socket, new Parent(spec));
             }
             int init = conversation.child();

@@ -84,6 +84,7 @@ final class Execer {
             Executor.Started started = executor.start(sys);
             conversation = new InitConversation(sys, plan, started.pid(), true);
             try (SyncSocket socket = started.socket()) {
+                conversation.sendPlan(socket);
                 conversation.run(socket, new Parent(state, container, cgroups));
             }
             int pid = conversation.child();

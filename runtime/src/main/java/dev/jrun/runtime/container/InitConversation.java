@@ -60,9 +60,13 @@ final class InitConversation {
         return child;
     }
 
-    /** Sends the plan and answers until the process is ready (created, or about to exec). */
-    void run(SyncSocket socket, Parent parent) throws JrunException, NativeException {
+    /** Sends the plan; the executor then runs until its first sync point. */
+    void sendPlan(SyncSocket socket) throws NativeException {
         socket.send(Wire.MSG_PLAN, plan.encode());
+    }
+
+    /** Answers the executor until the process is ready (created, or about to exec). */
+    void run(SyncSocket socket, Parent parent) throws JrunException, NativeException {
         while (true) {
             SyncSocket.Message msg;
             try {

@@ -59,6 +59,59 @@ final class LinuxSyscalls implements Syscalls {
         return s;
     }
 
+    /** See {@link Syscalls#preload()}: every call here fails harmlessly or undoes itself. */
+    void warmUp() {
+        libc.getuid();
+        libc.kill(libc.getpid(), 0);
+        libc.close(-1);
+        libc.fcntl(-1, F_DUPFD_CLOEXEC, 0);
+        libc.dup3(-1, -1, O_CLOEXEC);
+        int[] pair = new int[2];
+        if (libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0) {
+            libc.close(pair[0]);
+            libc.close(pair[1]);
+        }
+        if (libc.pipe2(pair, O_CLOEXEC) == 0) {
+            libc.close(pair[0]);
+            libc.close(pair[1]);
+        }
+        libc.read(-1, new byte[1], 1);
+        libc.write(-1, new byte[1], 1);
+        int devnull = libc.open("/dev/null", O_RDWR | O_CLOEXEC, 0);
+        if (devnull >= 0) {
+            libc.close(devnull);
+        }
+        libc.mkfifo("", 0);
+        int memfd = libc.memfd_create("jrun-warm-up", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (memfd >= 0) {
+            libc.fcntl(memfd, F_ADD_SEALS, F_SEAL_ALL);
+            libc.close(memfd);
+        }
+        Pointer scratch = alloc(1024);
+        libc.posix_spawn_file_actions_init(scratch);
+        libc.posix_spawn_file_actions_adddup2(scratch, -1, -1);
+        try {
+            CloseFrom.INSTANCE.posix_spawn_file_actions_addclosefrom_np(scratch, 1 << 20);
+        } catch (UnsatisfiedLinkError e) {
+            hasCloseFrom = false;
+        }
+        libc.posix_spawn_file_actions_destroy(scratch);
+        libc.posix_spawnattr_init(scratch);
+        libc.posix_spawnattr_setflags(scratch, (short) 0);
+        Pointer sigs = alloc(128);
+        libc.sigemptyset(sigs);
+        libc.sigfillset(sigs);
+        libc.posix_spawnattr_setsigmask(scratch, sigs);
+        libc.posix_spawnattr_setsigdefault(scratch, sigs);
+        libc.posix_spawnattr_destroy(scratch);
+        libc.recvmsg(-1, alloc(56), 0);
+        libc.sendmsg(-1, alloc(56), 0);
+        libc.waitpid(Integer.MIN_VALUE + 1, new int[1], WNOHANG); // no such process group: ECHILD
+        libc.syscall(SYS_PIDFD_OPEN, -1, 0, 0, 0);
+        libc.poll(alloc(8), 0, 0);
+        libc.isatty(-1);
+    }
+
     private int errno() {
         return runtime.getLastError();
     }

@@ -73,6 +73,16 @@ public interface Syscalls {
         return LinuxSyscalls.instance();
     }
 
+    /**
+     * Loads the native layer and binds the functions create, run and exec call, on whatever
+     * thread calls it.  jnr-ffi binds each function on its first call (milliseconds each), so
+     * a background thread that does this while the main thread parses and validates takes
+     * tens of milliseconds off those commands.  Only harmless calls are made.
+     */
+    static void preload() {
+        LinuxSyscalls.instance().warmUp();
+    }
+
     static boolean exited(int status) {
         return (status & 0x7f) == 0;
     }

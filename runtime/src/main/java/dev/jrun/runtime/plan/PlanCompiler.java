@@ -428,7 +428,11 @@ public final class PlanCompiler {
         boolean userns = linux.hasNamespace("user");
         List<LinuxDevice> all = new ArrayList<>(DefaultDevices.LIST);
         for (LinuxDevice d : linux.devices() == null ? List.<LinuxDevice>of() : linux.devices()) {
-            all.removeIf(x -> x.path().equals(d.path()));
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if (all.get(i).path().equals(d.path())) {
+                    all.remove(i);
+                }
+            }
             all.add(d);
         }
         for (LinuxDevice d : all) {

@@ -39,9 +39,17 @@ public final class Foreground {
 
     /** Installs the signal forwarding; call before the process is released so no signal is lost. */
     public void forwardSignals() {
+        // anonymous classes rather than method references: each lambda costs a bootstrap on
+        // every run and exec, which start a fresh JVM
+        sun.misc.SignalHandler handler = new sun.misc.SignalHandler() {
+            @Override
+            public void handle(Signal signal) {
+                onSignal(signal);
+            }
+        };
         for (String name : FORWARDED) {
             try {
-                Signal.handle(new Signal(name), this::onSignal);
+                Signal.handle(new Signal(name), handler);
             } catch (IllegalArgumentException e) {
                 // the JVM reserves this one (e.g. QUIT without -Xrs): it cannot be forwarded
             }
@@ -80,7 +88,12 @@ public final class Foreground {
             savedTerminal = sys.makeRaw(0);
             copyWindowSize();
         }
-        Thread in = new Thread(this::pumpStdin, "jrun-stdin");
+        Thread in = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                pumpStdin();
+            }
+        }, "jrun-stdin");
         in.setDaemon(true);
         in.start();
     }
@@ -116,7 +129,12 @@ public final class Foreground {
     public int waitForExit() throws NativeException {
         Thread out = null;
         if (ptyMaster >= 0) {
-            out = new Thread(this::pumpOutput, "jrun-stdout");
+            out = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    pumpOutput();
+                }
+            }, "jrun-stdout");
             out.start();
         }
         int status = sys.waitpid(pid, false);
