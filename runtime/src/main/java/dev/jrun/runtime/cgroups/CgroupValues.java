@@ -1,5 +1,7 @@
 package dev.jrun.runtime.cgroups;
 
+import dev.jrun.spec.model.LinuxCPU;
+
 import dev.jrun.spec.model.LinuxRdma;
 import java.util.regex.Pattern;
 
@@ -154,5 +156,47 @@ final class CgroupValues {
                     + ") must not be lower than the memory limit (" + memory + ")");
         }
         return memorySwap - memory;
+    }
+
+    /** A CPU bandwidth request after runc's range rules: quota and period (0 = unset), burst or null. */
+    record CpuBandwidth(long quota, long period, Long burst) {
+    }
+
+    /**
+     * The range rules both drivers apply to cpu.quota, cpu.period and cpu.burst.
+     *
+     * @param noBurst why this host cannot take a burst, or null when it can
+     */
+    static CpuBandwidth cpuBandwidth(LinuxCPU c, String noBurst) throws CgroupException {
+        long quota = orZero(c.quota());
+        if (quota < -1) {
+            throw new CgroupException(R + "cpu.quota: " + quota + " is out of range (-1 for no limit, or microseconds)");
+        }
+        long period = orZero(c.period());
+        if (period < 0) {
+            throw new CgroupException(R + "cpu.period: " + unsigned(period) + " is out of range");
+        }
+        Long burst = c.burst();
+        if (burst != null && burst < 0) {
+            throw new CgroupException(R + "cpu.burst: " + unsigned(burst) + " is out of range");
+        }
+        if (burst != null && quota > 0 && burst > quota) {
+            throw new CgroupException(R + "cpu.burst: " + burst + " must not be larger than cpu.quota (" + quota + ")");
+        }
+        if (burst != null && noBurst != null) {
+            if (burst != 0) {
+                throw new CgroupException(R + "cpu.burst: " + noBurst);
+            }
+            burst = null; // 0 is what a kernel without burst does anyway
+        }
+        return new CpuBandwidth(quota, period, burst);
+    }
+
+    /** cpu.idle after its range check, or null when unset. */
+    static Long cpuIdle(LinuxCPU c) throws CgroupException {
+        if (c.idle() != null && c.idle() != 0 && c.idle() != 1) {
+            throw new CgroupException(R + "cpu.idle: " + c.idle() + " is out of range (0 or 1)");
+        }
+        return c.idle();
     }
 }

@@ -271,27 +271,11 @@ final class V1Resources {
             }
             add(out, "cpu", "cpu.shares", Long.toString(shares), R + "cpu.shares");
         }
-        long quota = orZero(c.quota());
-        if (quota < -1) {
-            throw new CgroupException(R + "cpu.quota: " + quota + " is out of range (-1 for no limit, or microseconds)");
-        }
-        long period = orZero(c.period());
-        if (period < 0) {
-            throw new CgroupException(R + "cpu.period: " + unsigned(period) + " is out of range");
-        }
-        Long burst = c.burst();
-        if (burst != null && burst < 0) {
-            throw new CgroupException(R + "cpu.burst: " + unsigned(burst) + " is out of range");
-        }
-        if (burst != null && quota > 0 && burst > quota) {
-            throw new CgroupException(R + "cpu.burst: " + burst + " must not be larger than cpu.quota (" + quota + ")");
-        }
-        if (burst != null && !cur.exists("cpu", "cpu.cfs_burst_us")) {
-            if (burst != 0) {
-                throw new CgroupException(R + "cpu.burst: this kernel has no cpu.cfs_burst_us (CPU burst needs Linux 5.14)");
-            }
-            burst = null; // 0 is what a kernel without burst does
-        }
+        CgroupValues.CpuBandwidth bw = CgroupValues.cpuBandwidth(c, cur.exists("cpu", "cpu.cfs_burst_us") ? null
+                : "this kernel has no cpu.cfs_burst_us (CPU burst needs Linux 5.14)");
+        long quota = bw.quota();
+        long period = bw.period();
+        Long burst = bw.burst();
         String quotaReason = R + "cpu.quota";
         if (quota != 0 && (period != 0 || burst != null)) {
             // lift the quota while period and burst change, so no intermediate state is refused
@@ -318,11 +302,9 @@ final class V1Resources {
                 add(out, "cpu", "cpu.cfs_quota_us", Long.toString(quota), quotaReason);
             }
         }
-        if (c.idle() != null) {
-            if (c.idle() != 0 && c.idle() != 1) {
-                throw new CgroupException(R + "cpu.idle: " + c.idle() + " is out of range (0 or 1)");
-            }
-            add(out, "cpu", "cpu.idle", Long.toString(c.idle()), R + "cpu.idle");
+        Long idle = CgroupValues.cpuIdle(c);
+        if (idle != null) {
+            add(out, "cpu", "cpu.idle", Long.toString(idle), R + "cpu.idle");
         }
         realtime(c, cur, out);
     }

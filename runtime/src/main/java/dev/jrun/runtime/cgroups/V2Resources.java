@@ -332,37 +332,19 @@ final class V2Resources {
         if (orZero(c.realtimePeriod()) != 0) {
             throw new CgroupException(R + "cpu.realtimePeriod: cgroup v2 has no realtime CPU bandwidth");
         }
-        if (c.idle() != null) {
-            if (c.idle() != 0 && c.idle() != 1) {
-                throw new CgroupException(R + "cpu.idle: " + c.idle() + " is out of range (0 or 1)");
-            }
-            add(out, "cpu.idle", Long.toString(c.idle()), R + "cpu.idle");
+        Long idle = CgroupValues.cpuIdle(c);
+        if (idle != null) {
+            add(out, "cpu.idle", Long.toString(idle), R + "cpu.idle");
         }
         long weight = CgroupValues.cpuWeight(orZero(c.shares()));
         if (weight != 0) {
             add(out, "cpu.weight", Long.toString(weight), R + "cpu.shares");
         }
-        long quota = orZero(c.quota());
-        if (quota < -1) {
-            throw new CgroupException(R + "cpu.quota: " + quota + " is out of range (-1 for no limit, or microseconds)");
-        }
-        long period = orZero(c.period());
-        if (period < 0) {
-            throw new CgroupException(R + "cpu.period: " + unsigned(period) + " is out of range");
-        }
-        Long burst = c.burst();
-        if (burst != null && burst < 0) {
-            throw new CgroupException(R + "cpu.burst: " + unsigned(burst) + " is out of range");
-        }
-        if (burst != null && quota > 0 && burst > quota) {
-            throw new CgroupException(R + "cpu.burst: " + burst + " must not be larger than cpu.quota (" + quota + ")");
-        }
-        if (burst != null && !Files.exists(dir.resolve("cpu.max.burst"))) {
-            if (burst != 0) {
-                throw new CgroupException(R + "cpu.burst: " + dir + " has no cpu.max.burst (CPU burst needs Linux 5.14)");
-            }
-            burst = null;
-        }
+        CgroupValues.CpuBandwidth bw = CgroupValues.cpuBandwidth(c, Files.exists(dir.resolve("cpu.max.burst")) ? null
+                : dir + " has no cpu.max.burst (CPU burst needs Linux 5.14)");
+        long quota = bw.quota();
+        long period = bw.period();
+        Long burst = bw.burst();
         CgroupWrite max = null;
         if (quota != 0 || period != 0) {
             String v = (quota > 0 ? Long.toString(quota) : "max") + " " + (period != 0 ? period : 100000);

@@ -98,13 +98,7 @@ public final class Containers {
                 startOrDelete(id);
                 return 0;
             }
-            int master = -1;
-            if (console != null) {
-                sys.close(console[1]);
-                console[1] = -1;
-                master = Foreground.receiveMaster(sys, console[0]);
-            }
-            Foreground fg = new Foreground(sys, s.pid(), master);
+            Foreground fg = Foreground.of(sys, s.pid(), console);
             fg.forwardSignals();
             startOrDelete(id);
             fg.attachTerminal();

@@ -95,13 +95,7 @@ final class Execer {
             if (options.detach()) {
                 return 0;
             }
-            int master = -1;
-            if (console != null) {
-                sys.close(console[1]);
-                console[1] = -1;
-                master = Foreground.receiveMaster(sys, console[0]);
-            }
-            Foreground fg = new Foreground(sys, conversation.child(), master);
+            Foreground fg = Foreground.of(sys, conversation.child(), console);
             fg.forwardSignals();
             fg.attachTerminal();
             return fg.waitForExit();

@@ -156,8 +156,25 @@ public final class Foreground {
         }
     }
 
+    /**
+     * The foreground process, with the tty jrun proxies when it made a console socket pair
+     * itself: jrun closes the executor's end and receives the pty master on its own.
+     *
+     * @param consolePair our end [0] and the executor's [1], or null without a proxied tty;
+     *     the executor's end is closed and set to -1 here
+     */
+    public static Foreground of(Syscalls sys, int pid, int[] consolePair) throws NativeException {
+        int master = -1;
+        if (consolePair != null) {
+            sys.close(consolePair[1]);
+            consolePair[1] = -1;
+            master = receiveMaster(sys, consolePair[0]);
+        }
+        return new Foreground(sys, pid, master);
+    }
+
     /** Receives the pty master the executor sends over the console socket pair. */
-    public static int receiveMaster(Syscalls sys, int socket) throws NativeException {
+    static int receiveMaster(Syscalls sys, int socket) throws NativeException {
         byte[] name = new byte[128];
         Syscalls.Received r = sys.receive(socket, name, 0, name.length);
         if (r.fd() < 0) {
