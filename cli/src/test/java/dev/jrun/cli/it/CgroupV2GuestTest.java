@@ -135,6 +135,9 @@ class CgroupV2GuestTest extends ContainerTest {
         env.put("VMDIR", VMDIR);
         env.put("VM_ACCEL", accel);
         env.put("VM_SHARE", share.toString());
+        // the guest sees the host's / but puts fresh tmpfs on /tmp, /run and /var/tmp: a checkout
+        // there (CI may clone anywhere) would vanish, so share the repository explicitly
+        env.put("VM_RW", Probe.repoRoot().toAbsolutePath().normalize().toString());
         env.put("VM_TIMEOUT", "900");
         env.put("VM_ENV", "JRUN=" + jrun.toAbsolutePath() + " BUNDLES=" + share.resolve("bundles") + " CGPARENT=" + PARENT);
         String command = (scenarios.isEmpty() ? "" : "SCENARIOS='" + scenarios + "' ") + "bash "
