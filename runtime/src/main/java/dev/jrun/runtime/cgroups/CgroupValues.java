@@ -1,6 +1,8 @@
 package dev.jrun.runtime.cgroups;
 
 import dev.jrun.spec.model.LinuxCPU;
+import java.util.List;
+import java.util.Map;
 
 import dev.jrun.spec.model.LinuxRdma;
 import java.util.regex.Pattern;
@@ -198,5 +200,33 @@ final class CgroupValues {
             throw new CgroupException(R + "cpu.idle: " + c.idle() + " is out of range (0 or 1)");
         }
         return c.idle();
+    }
+
+    /**
+     * cpuset.cpus and cpuset.mems, the same files on both hierarchies.
+     *
+     * @param controller "cpuset" on v1, "" (the unified directory) on v2
+     */
+    static void cpuset(LinuxCPU c, String controller, List<CgroupWrite> out) {
+        if (c == null) {
+            return;
+        }
+        if (c.cpus() != null && !c.cpus().isEmpty()) {
+            out.add(new CgroupWrite(controller, "cpuset.cpus", c.cpus(), R + "cpu.cpus"));
+        }
+        if (c.mems() != null && !c.mems().isEmpty()) {
+            out.add(new CgroupWrite(controller, "cpuset.mems", c.mems(), R + "cpu.mems"));
+        }
+    }
+
+    /** rdma.max lines, the same on both hierarchies; controller as for {@link #cpuset}. */
+    static void rdma(Map<String, LinuxRdma> rdma, String controller, List<CgroupWrite> out) throws CgroupException {
+        if (rdma == null) {
+            return;
+        }
+        for (Map.Entry<String, LinuxRdma> e : rdma.entrySet()) {
+            String at = R + "rdma[\"" + e.getKey() + "\"]";
+            out.add(new CgroupWrite(controller, "rdma.max", rdmaLine(e.getKey(), e.getValue(), at), at));
+        }
     }
 }

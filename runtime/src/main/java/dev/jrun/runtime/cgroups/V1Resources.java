@@ -13,7 +13,6 @@ import dev.jrun.spec.model.LinuxInterfacePriority;
 import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxNetwork;
 import dev.jrun.spec.model.LinuxPids;
-import dev.jrun.spec.model.LinuxRdma;
 import dev.jrun.spec.model.LinuxResources;
 import dev.jrun.spec.model.LinuxThrottleDevice;
 import dev.jrun.spec.model.LinuxWeightDevice;
@@ -118,7 +117,7 @@ final class V1Resources {
             devices(null, cur, out);
             return out;
         }
-        cpuset(r.cpu(), out);
+        CgroupValues.cpuset(r.cpu(), "cpuset", out);
         devices(r.devices(), cur, out);
         memory(r.memory(), cur, out);
         cpu(r.cpu(), cur, out);
@@ -126,7 +125,7 @@ final class V1Resources {
         blkio(r.blockIO(), cur, out);
         hugetlb(r.hugepageLimits(), cur, out);
         network(r.network(), out);
-        rdma(r.rdma(), out);
+        CgroupValues.rdma(r.rdma(), "rdma", out);
         return out;
     }
 
@@ -135,18 +134,6 @@ final class V1Resources {
     }
 
     // ------------------------------------------------------------------ cpuset
-
-    private static void cpuset(LinuxCPU c, List<CgroupWrite> out) {
-        if (c == null) {
-            return;
-        }
-        if (c.cpus() != null && !c.cpus().isEmpty()) {
-            add(out, "cpuset", "cpuset.cpus", c.cpus(), R + "cpu.cpus");
-        }
-        if (c.mems() != null && !c.mems().isEmpty()) {
-            add(out, "cpuset", "cpuset.mems", c.mems(), R + "cpu.mems");
-        }
-    }
 
     // ------------------------------------------------------------------ devices
 
@@ -498,13 +485,4 @@ final class V1Resources {
 
     // ------------------------------------------------------------------ rdma
 
-    private static void rdma(Map<String, LinuxRdma> rdma, List<CgroupWrite> out) throws CgroupException {
-        if (rdma == null) {
-            return;
-        }
-        for (Map.Entry<String, LinuxRdma> e : rdma.entrySet()) {
-            String at = R + "rdma[\"" + e.getKey() + "\"]";
-            add(out, "rdma", "rdma.max", CgroupValues.rdmaLine(e.getKey(), e.getValue(), at), at);
-        }
-    }
 }

@@ -12,7 +12,6 @@ import dev.jrun.spec.model.LinuxCPU;
 import dev.jrun.spec.model.LinuxHugepageLimit;
 import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxNetwork;
-import dev.jrun.spec.model.LinuxRdma;
 import dev.jrun.spec.model.LinuxResources;
 import dev.jrun.spec.model.LinuxThrottleDevice;
 import dev.jrun.spec.model.LinuxWeightDevice;
@@ -140,9 +139,9 @@ final class V2Resources {
         memory(r.memory(), dir, out);
         io(r.blockIO(), dir, out);
         cpu(r.cpu(), dir, out);
-        cpuset(r.cpu(), out);
+        CgroupValues.cpuset(r.cpu(), "", out);
         hugetlb(r.hugepageLimits(), dir, out);
-        rdma(r.rdma(), out);
+        CgroupValues.rdma(r.rdma(), "", out);
         network(r.network());
         unified(r.unified(), dir, out);
         return out;
@@ -368,18 +367,6 @@ final class V2Resources {
         }
     }
 
-    private static void cpuset(LinuxCPU c, List<CgroupWrite> out) {
-        if (c == null) {
-            return;
-        }
-        if (c.cpus() != null && !c.cpus().isEmpty()) {
-            add(out, "cpuset.cpus", c.cpus(), R + "cpu.cpus");
-        }
-        if (c.mems() != null && !c.mems().isEmpty()) {
-            add(out, "cpuset.mems", c.mems(), R + "cpu.mems");
-        }
-    }
-
     // ------------------------------------------------------------------ hugetlb, rdma
 
     private static void hugetlb(List<LinuxHugepageLimit> limits, Path dir, List<CgroupWrite> out) throws CgroupException {
@@ -401,16 +388,6 @@ final class V2Resources {
             if (rsvd) {
                 add(out, prefix + ".rsvd.max", value, at);
             }
-        }
-    }
-
-    private static void rdma(Map<String, LinuxRdma> rdma, List<CgroupWrite> out) throws CgroupException {
-        if (rdma == null) {
-            return;
-        }
-        for (Map.Entry<String, LinuxRdma> e : rdma.entrySet()) {
-            String at = R + "rdma[\"" + e.getKey() + "\"]";
-            add(out, "rdma.max", CgroupValues.rdmaLine(e.getKey(), e.getValue(), at), at);
         }
     }
 

@@ -39,9 +39,6 @@ public final class Containers {
         this.debug = debug;
     }
 
-    public Containers(Path root, Consumer<String> warn) {
-        this(root, warn, null);
-    }
 
     public StateStore store() {
         return store;

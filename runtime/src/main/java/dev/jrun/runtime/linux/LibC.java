@@ -27,8 +27,6 @@ public interface LibC {
 
     int fcntl(int fd, int cmd, int arg);
 
-    int dup3(int oldfd, int newfd, int flags);
-
     int pipe2(@Out int[] fds, int flags);
 
     int socketpair(int domain, int type, int protocol, @Out int[] fds);
@@ -46,8 +44,6 @@ public interface LibC {
     int poll(Pointer fds, long nfds, int timeout);
 
     int waitpid(int pid, @Out int[] status, int options);
-
-    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
     int ioctl(int fd, long request, Pointer arg);
 

@@ -24,7 +24,6 @@ final class LinuxSyscalls implements Syscalls {
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int WNOHANG = 1;
-    private static final int PR_SET_CHILD_SUBREAPER = 36;
     private static final long TIOCGWINSZ = 0x5413;
     private static final long TIOCSWINSZ = 0x5414;
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -65,7 +64,6 @@ final class LinuxSyscalls implements Syscalls {
         libc.kill(libc.getpid(), 0);
         libc.close(-1);
         libc.fcntl(-1, F_DUPFD_CLOEXEC, 0);
-        libc.dup3(-1, -1, O_CLOEXEC);
         int[] pair = new int[2];
         if (libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0) {
             libc.close(pair[0]);
@@ -394,15 +392,6 @@ final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
-    public int dupCloexec(int fd) throws NativeException {
-        int copy = libc.fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        if (copy < 0) {
-            throw fail("dup");
-        }
-        return copy;
-    }
-
-    @Override
     public void kill(int pid, int signal) throws NativeException {
         if (libc.kill(pid, signal) < 0) {
             throw fail("kill");
@@ -452,13 +441,6 @@ final class LinuxSyscalls implements Syscalls {
             ready[i] = p.getShort(8L * i + 6) != 0;
         }
         return ready;
-    }
-
-    @Override
-    public void setChildSubreaper() throws NativeException {
-        if (libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
-            throw fail("prctl(PR_SET_CHILD_SUBREAPER)");
-        }
     }
 
     @Override

@@ -37,8 +37,6 @@ public interface Syscalls {
 
     void close(int fd);
 
-    int dupCloexec(int fd) throws NativeException;
-
     void kill(int pid, int signal) throws NativeException;
 
     /** A pidfd for pid: it keeps naming that process even if the pid is later reused. */
@@ -49,8 +47,6 @@ public interface Syscalls {
 
     /** Polls the fds for input; returns, per fd, whether it is readable (or hung up). */
     boolean[] pollIn(int[] fds, int timeoutMillis) throws NativeException;
-
-    void setChildSubreaper() throws NativeException;
 
     int getuid();
 
