@@ -80,6 +80,8 @@ static char *ack_payload;       /* payload of the last ACK (state JSON for hooks
 static uint32_t ack_len;
 static char exec_path[4096];    /* resolved by OP_LOOKUP_EXEC */
 static char *home_env;          /* "HOME=..." found by OP_DEFAULT_HOME */
+static const char *guard_dir;   /* OP_MOUNT_GUARD: rootfs-relative directory no mount may enter */
+static char **guard_allowed;    /* ... except onto these rootfs-relative paths */
 
 static void report_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
@@ -453,6 +455,16 @@ static int mkfile_in_root(const char *rel, int resolve_mode)
 	return open_in_root(rel, O_PATH, resolve_mode);
 }
 
+/* Masking binds the null device; anything else there (a symlink, a procfs file) is refused. */
+static void verify_null_device(int fd)
+{
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		FAIL("stat /dev/null");
+	if (!S_ISCHR(sb.st_mode) || sb.st_rdev != makedev(1, 3))
+		report_error(EINVAL, "/dev/null is not the null device (char 1:3)");
+}
+
 /* ---------------------------------------------------------------- mounting by fd */
 
 static int attach(int mnt_fd, int target_fd)
@@ -496,6 +508,60 @@ static void finish_mount(int mnt, int target, const struct attrs *at)
 		FAIL("set propagation");
 }
 
+/* The path the kernel reports for an fd (as seen from our root), through the verified /proc. */
+static int fd_path(int fd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+	snprintf(link, sizeof link, "self/fd/%d", fd);
+	n = readlinkat(proc_fd, link, buf, size - 1);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= size - 1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/*
+ * Refuses a mount whose destination, as resolved (after symlinks inside the rootfs), is the
+ * rootfs itself or lies inside the guarded directory (/proc), unless the plan allows that
+ * exact path.  proc_ok: 0 never onto the guarded directory itself, 1 allowed (a procfs mount),
+ * 2 allowed if the mount source is a procfs (a bind of one).
+ */
+static void check_mount_target(int target, int proc_ok, int source)
+{
+	char root[4096], path[4096];
+	size_t rlen;
+	const char *rel;
+	struct statfs sfs;
+	if (!guard_dir)
+		return;
+	if (fd_path(root_fd, root, sizeof root) < 0 || fd_path(target, path, sizeof path) < 0)
+		FAIL("find where the mount point resolves");
+	rlen = strlen(root);
+	if (strncmp(path, root, rlen) != 0 || (path[rlen] != '/' && path[rlen] != '\0'))
+		report_error(0, "mountpoint \"%s\" is outside of rootfs \"%s\"", path, root);
+	if (path[rlen] == '\0')
+		report_error(0, "mountpoint \"%s\" is on the top of rootfs \"%s\"", path, root);
+	rel = path + rlen + 1;
+	size_t glen = strlen(guard_dir);
+	if (strncmp(rel, guard_dir, glen) != 0 || (rel[glen] != '/' && rel[glen] != '\0'))
+		return;
+	if (rel[glen] == '\0') {
+		if (proc_ok == 1 || (proc_ok == 2 && source >= 0 && fstatfs(source, &sfs) == 0 &&
+				     sfs.f_type == PROC_SUPER_MAGIC))
+			return;
+		report_error(0, "\"%s\" cannot be mounted because it is not of type proc", path);
+	}
+	for (char **a = guard_allowed; a && *a; a++)
+		if (strcmp(rel, *a) == 0)
+			return;
+	report_error(0, "\"%s\" cannot be mounted because it is inside /%s", path, guard_dir);
+}
+
 static void op_bind(const struct step *st)
 {
 	const char *source = S(st, 0), *dest = S(st, 1);
@@ -513,6 +579,7 @@ static void op_bind(const struct step *st)
 	int target = S_ISDIR(sb.st_mode) ? mkdir_all_in_root(dest, 0755, resolve) : mkfile_in_root(dest, resolve);
 	if (target < 0)
 		FAIL("create mount point");
+	check_mount_target(target, (int)I(st, 10), tree);
 	finish_mount(tree, target, &at);
 	close(tree);
 	close(target);
@@ -579,6 +646,7 @@ static void op_mount_fs(const struct step *st)
 	target = mkdir_all_in_root(dest, 0755, (int)I(st, 7));
 	if (target < 0)
 		FAIL("create mount point");
+	check_mount_target(target, (int)I(st, 8), -1);
 	struct attrs at = { .set = (uint64_t)I(st, 4), .clr = (uint64_t)I(st, 5), .propagation = (uint64_t)I(st, 6) };
 	finish_mount(mnt, target, &at);
 	close(mnt);
@@ -589,12 +657,12 @@ static void op_mount_fs(const struct step *st)
 static void op_prepare_rootfs(const struct step *st)
 {
 	const char *rootfs = S(st, 0), *parent_mount = S(st, 1);
-	struct stat sb;
 	int tree;
 	/* opened here, in the new mount namespace: open_tree only clones mounts of our own namespace */
-	devnull_fd = open("/dev/null", O_PATH | O_CLOEXEC);
-	if (devnull_fd < 0 || fstat(devnull_fd, &sb) < 0 || !S_ISCHR(sb.st_mode) || sb.st_rdev != makedev(1, 3))
-		report_error(errno ? errno : EINVAL, "/dev/null is not the null device");
+	devnull_fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (devnull_fd < 0)
+		FAIL("open /dev/null");
+	verify_null_device(devnull_fd);
 	if (*parent_mount && mount(NULL, parent_mount, NULL, MS_PRIVATE, NULL) < 0)
 		FAIL("make %s private", parent_mount);
 	tree = open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -645,6 +713,7 @@ static void op_bind_device(const struct step *st)
 	int target = mkfile_in_root(dest, RES_IN_ROOT);
 	if (target < 0)
 		FAIL("create mount point");
+	check_mount_target(target, 0, -1);
 	if (attach(tree, target) < 0)
 		FAIL_STEP();
 	close(tree);
@@ -704,7 +773,11 @@ static void op_mask(const struct step *st)
 		close(fsfd);
 	} else {
 		int tree = open_tree(devnull_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-		if (tree < 0 || attach(tree, target) < 0)
+		if (tree < 0)
+			FAIL("mask %s", dest);
+		/* what is mounted must be the null device, whatever happened to paths meanwhile (CVE-2025-31133) */
+		verify_null_device(tree);
+		if (attach(tree, target) < 0)
 			FAIL("mask %s", dest);
 		close(tree);
 	}
@@ -737,11 +810,15 @@ static void op_console(const struct step *st)
 	struct winsize ws = { .ws_row = (unsigned short)I(st, 1), .ws_col = (unsigned short)I(st, 2) };
 	struct statfs sfs;
 	int unlock = 0;
+	struct stat sb;
 	int master = open_in_root("dev/pts/ptmx", O_RDWR | O_NOCTTY, RES_NO_SYMLINKS);
 	if (master < 0)
 		FAIL("open dev/pts/ptmx");
+	/* the ptmx node devpts itself makes: inode 2, char 5:2 */
 	if (fstatfs(master, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
 		report_error(EINVAL, "dev/pts/ptmx is not on a devpts filesystem");
+	if (fstat(master, &sb) < 0 || !S_ISCHR(sb.st_mode) || sb.st_rdev != makedev(5, 2) || sb.st_ino != 2)
+		report_error(EINVAL, "dev/pts/ptmx is not the devpts ptmx device");
 	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		FAIL("unlock pty");
 	console_peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -755,6 +832,12 @@ static void op_console(const struct step *st)
 		int target = mkfile_in_root("dev/console", RES_NO_SYMLINKS);
 		if (target < 0)
 			FAIL("create dev/console");
+		/* a file or device node on an ordinary filesystem, never a procfs or sysfs file (CVE-2025-52565) */
+		if (fstat(target, &sb) < 0 || fstatfs(target, &sfs) < 0)
+			FAIL("stat dev/console");
+		if ((!S_ISREG(sb.st_mode) && !S_ISCHR(sb.st_mode)) || sfs.f_type == PROC_SUPER_MAGIC ||
+		    sfs.f_type == SYSFS_MAGIC)
+			report_error(EINVAL, "dev/console is not a regular file or device node");
 		int tree = open_tree(console_peer, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 		if (tree < 0 || attach(tree, target) < 0)
 			FAIL("bind pty peer on dev/console");
@@ -1107,11 +1190,15 @@ static void op_sched(const struct step *st)
 static void op_proc_write(const struct step *st)
 {
 	const char *rel = S(st, 0), *data = S(st, 1);
-	int fd = openat2_fd(proc_fd, rel, O_WRONLY, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
-	if (fd < 0 && errno == ELOOP) /* self/ is the one symlink we allow */
-		fd = openat2_fd(proc_fd, rel, O_WRONLY, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+	struct statfs sfs;
+	/* nothing mounted over a path component may redirect the write to another file (CVE-2025-52881) */
+	int fd = openat2_fd(proc_fd, rel, O_WRONLY, RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS);
+	if (fd < 0 && errno == ELOOP) /* self/ is the one symlink we allow: procfs's own, not a magic link */
+		fd = openat2_fd(proc_fd, rel, O_WRONLY, RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0)
 		FAIL("open /proc/%s", rel);
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		report_error(EXDEV, "/proc/%s is not a procfs file", rel);
 	if (write_all(fd, data, st->a[1].len) < 0)
 		FAIL("write /proc/%s", rel);
 	close(fd);
@@ -1181,6 +1268,10 @@ static void run_step(const struct step *st)
 		break;
 	case OP_PREPARE_ROOTFS:
 		op_prepare_rootfs(st);
+		break;
+	case OP_MOUNT_GUARD:
+		guard_dir = S(st, 0);
+		guard_allowed = V(st, 1);
 		break;
 	case OP_BIND:
 		op_bind(st);
@@ -1344,6 +1435,24 @@ static void run_step(const struct step *st)
 	}
 }
 
+/*
+ * A procfs instance of our own, attached nowhere: no process can mount over any of its files,
+ * so a write meant for /proc/self/... or /proc/sys/... cannot be redirected.  A host whose
+ * /proc is partly masked (jrun itself in a container) refuses a new instance; then the
+ * host's /proc is used, and every write through it still refuses to cross a mount.
+ */
+static int private_procfs(void)
+{
+	int fsfd = fsopen("proc", FSOPEN_CLOEXEC);
+	int mnt = -1;
+	if (fsfd < 0)
+		return -1;
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	close(fsfd);
+	return mnt;
+}
+
 static int parse_int(const char *s)
 {
 	char *end;
@@ -1372,7 +1481,9 @@ int main(int argc, char **argv)
 	for (int fd = keep_from; fd < keep_from + keep_count; fd++)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 
-	proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	proc_fd = private_procfs();
+	if (proc_fd < 0)
+		proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc_fd < 0 || fstatfs(proc_fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
 		report_error(errno ? errno : EINVAL, "/proc is not procfs");
 	/* modes of what we create come from the plan alone; the container's umask is a plan step */

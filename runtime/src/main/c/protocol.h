@@ -39,8 +39,8 @@
 #define OP_FORK               5   /* stage 1 reports the child's pid and exits */
 #define OP_ROOT_PROPAGATION   6   /* mount flags applied to / */
 #define OP_PREPARE_ROOTFS     7   /* rootfs path, parent mount point to make private ("" = none) */
-#define OP_BIND               8   /* source, dest, recursive, set, clr, rset, rclr, propagation, prop_recursive, resolve */
-#define OP_MOUNT_FS           9   /* fstype, source, dest, params, attr_set, attr_clr, propagation, resolve */
+#define OP_BIND               8   /* source, dest, recursive, set, clr, rset, rclr, propagation, prop_recursive, resolve, proc_ok */
+#define OP_MOUNT_FS           9   /* fstype, source, dest, params, attr_set, attr_clr, propagation, resolve, proc_ok */
 #define OP_MKNOD              10  /* dest, mode, major, minor, uid, gid */
 #define OP_BIND_DEVICE        11  /* host path, dest */
 #define OP_SYMLINK            12  /* target, dest */
@@ -83,6 +83,7 @@
 #define OP_MEMPOLICY          49  /* mode | flags, node mask bytes */
 #define OP_SETNS_FD           50  /* fd (a pidfd), namespace flags: join them all at once */
 #define OP_OPEN_ROOT          51  /* exec: the container's / (where setns left us) becomes the root fd */
+#define OP_MOUNT_GUARD        52  /* dir, allowed paths: no later mount may resolve into dir (or onto the rootfs) */
 
 /* resolve modes for mount destinations */
 #define RES_IN_ROOT           0   /* symlinks are followed, but never out of the rootfs */

@@ -55,7 +55,8 @@ public enum Op {
     DEFAULT_HOME(48),
     MEMPOLICY(49),
     SETNS_FD(50),
-    OPEN_ROOT(51);
+    OPEN_ROOT(51),
+    MOUNT_GUARD(52);
 
     public final int code;
 

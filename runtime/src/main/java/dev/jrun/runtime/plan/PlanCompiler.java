@@ -270,6 +270,7 @@ public final class PlanCompiler {
                 : linux.rootfsPropagation()), rootPropagation);
         add(Op.PREPARE_ROOTFS, "bind the rootfs " + ctx.rootfs() + " onto itself", ctx.rootfs().toString(),
                 ctx.rootfsParentMount());
+        add(Op.MOUNT_GUARD, "keep mounts out of /proc", ProcGuard.DIR, ProcGuard.ALLOWED);
         boolean devMounted = false;
         boolean devIsBind = false;
         List<Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
@@ -363,7 +364,7 @@ public final class PlanCompiler {
             String source = Paths.source(ctx.bundle(), m.source());
             add(Op.BIND, "mount " + source + " on " + ctx.rootfs() + dest, source, Paths.inRoot(dest),
                     o.recursiveBind() ? 1L : 0L, o.set(), o.clear(), o.recursiveSet(), o.recursiveClear(),
-                    o.propagation(), o.recursivePropagation() ? 1L : 0L, resolve);
+                    o.propagation(), o.recursivePropagation() ? 1L : 0L, resolve, ProcGuard.IF_SOURCE_IS_PROCFS);
         } else {
             List<String> params = o.params();
             if (notBlank(linux.mountLabel()) && LABELED_FS.contains(m.type())) {
@@ -373,7 +374,7 @@ public final class PlanCompiler {
             }
             add(Op.MOUNT_FS, "mount " + dest + " on " + ctx.rootfs() + dest, m.type() == null ? "none" : m.type(),
                     m.source() == null ? "" : m.source(), Paths.inRoot(dest), params, o.set(), o.clear(),
-                    o.propagation(), resolve);
+                    o.propagation(), resolve, "proc".equals(m.type()) ? ProcGuard.ALLOWED_ON_PROC : ProcGuard.NOT_ON_PROC);
             if (o.recursiveSet() != 0 || o.recursiveClear() != 0) {
                 add(Op.SETATTR, "set recursive attributes of " + dest, Paths.inRoot(dest), o.recursiveSet(),
                         o.recursiveClear(), 1L);
@@ -416,10 +417,10 @@ public final class PlanCompiler {
             boolean cgroupNs, MountOptions.Parsed o, boolean whole) {
         if (cgroupNs) {
             add(Op.MOUNT_FS, "mount " + dest + " on " + ctx.rootfs() + dest, fsType, "cgroup", Paths.inRoot(dest),
-                    selectors, o.set(), o.clear(), whole ? o.propagation() : 0L, RES_IN_ROOT);
+                    selectors, o.set(), o.clear(), whole ? o.propagation() : 0L, RES_IN_ROOT, ProcGuard.NOT_ON_PROC);
         } else {
             add(Op.BIND, "mount " + hostDir + " on " + ctx.rootfs() + dest, hostDir, Paths.inRoot(dest), 0L, o.set(),
-                    o.clear(), 0L, 0L, whole ? o.propagation() : 0L, 0L, RES_IN_ROOT);
+                    o.clear(), 0L, 0L, whole ? o.propagation() : 0L, 0L, RES_IN_ROOT, ProcGuard.NOT_ON_PROC);
         }
     }
 
