@@ -223,7 +223,12 @@ public final class Containers {
     }
 
     public void delete(String id, boolean force) throws JrunException, IOException {
-        try (StateStore.Lock lock = store.lock(id)) {
+        try (StateStore.Lock lock = store.lockAny(id)) {
+            if (!store.exists(id)) {
+                // as runc: the directory goes, and the container still "does not exist" (--force: success)
+                removeHalfMade(id);
+                throw JrunException.notFound(id);
+            }
             ContainerState s = store.read(id);
             Status status = StatusProbe.status(s, store.dir(id));
             switch (status) {
@@ -251,18 +256,34 @@ public final class Containers {
         }
     }
 
+    /**
+     * What a create killed before it wrote state.json left: its init (if its start time says
+     * it is still the same process), the cgroup directories it made, and the directory.
+     */
+    private void removeHalfMade(String id) throws JrunException, IOException {
+        StateStore.Creating c = store.readCreating(id);
+        if (c != null) {
+            if (c.pid() > 0) {
+                ProcStat stat = ProcStat.read(c.pid());
+                if (stat != null && stat.startTime() == c.pidStartTime()) {
+                    send(c.pid(), SIGKILL);
+                }
+            }
+            if (!c.newCgroupPaths().isEmpty()) {
+                try {
+                    emptyAndRemove(CgroupManager.fromPaths(c.newCgroupPaths()));
+                } catch (CgroupException e) {
+                    throw new JrunException(e.getMessage(), e);
+                }
+            }
+        }
+        store.remove(id);
+    }
+
     /** Removes the cgroup and the state; runs poststop hooks (failures are warnings). */
     private void destroy(ContainerState s) throws JrunException, IOException {
         try {
-            CgroupManager cg = CgroupManager.fromPaths(s.cgroupPaths());
-            // stragglers that outlived the init (no pid namespace) must not keep the cgroup alive
-            for (int i = 0; i < 100 && !cg.pids().isEmpty(); i++) {
-                for (int pid : cg.pids()) {
-                    send(pid, SIGKILL);
-                }
-                sleep(2);
-            }
-            cg.destroy();
+            emptyAndRemove(CgroupManager.fromPaths(s.cgroupPaths()));
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
@@ -272,6 +293,17 @@ public final class Containers {
             new HookRunner(Syscalls.get()).runAllWarn("poststop", spec.hooks().poststop(), state).forEach(warn);
         }
         store.remove(s.id());
+    }
+
+    /** Stragglers that outlived the init (no pid namespace) must not keep the cgroup alive. */
+    private static void emptyAndRemove(CgroupManager cg) throws JrunException, CgroupException {
+        for (int i = 0; i < 100 && !cg.pids().isEmpty(); i++) {
+            for (int pid : cg.pids()) {
+                send(pid, SIGKILL);
+            }
+            sleep(2);
+        }
+        cg.destroy();
     }
 
     /**
@@ -372,10 +404,8 @@ public final class Containers {
                             l.gidMappings(), l.sysctl(), merged, l.cgroupsPath(), l.namespaces(), l.devices(),
                             l.netDevices(), l.seccomp(), l.rootfsPropagation(), l.maskedPaths(), l.readonlyPaths(),
                             l.mountLabel(), l.intelRdt(), l.memoryPolicy(), l.personality(), l.timeOffsets()));
-            Path tmp = store.dir(id).resolve(StateStore.CONFIG + ".tmp");
-            Files.write(tmp, dev.jrun.spec.SpecWriter.write(updated, dev.jrun.spec.json.JsonStyle.COMPACT));
-            Files.move(tmp, store.dir(id).resolve(StateStore.CONFIG), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            store.writeFile(id, StateStore.CONFIG,
+                    dev.jrun.spec.SpecWriter.write(updated, dev.jrun.spec.json.JsonStyle.COMPACT));
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }

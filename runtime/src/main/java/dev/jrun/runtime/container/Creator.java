@@ -44,6 +44,7 @@ final class Creator {
     private final Consumer<String> warn;
     private final Consumer<String> debug;
     private CgroupManager cgroup;
+    private java.util.Map<String, String> newCgroupPaths;
     private InitConversation conversation;
     private final List<Integer> fds = new ArrayList<>();
 
@@ -108,6 +109,7 @@ final class Creator {
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
+        recordCreating(0);
         try {
             Path fifo = dir.resolve(StateStore.FIFO);
             sys.mkfifo(fifo.toString(), 0622);
@@ -152,8 +154,9 @@ final class Creator {
                     bundle.rootfs().toString(), Timestamps.now(), "", spec.annotations(), cgroup.paths(),
                     hooks != null && hooks.poststart() != null && !hooks.poststart().isEmpty(),
                     hooks != null && hooks.poststop() != null && !hooks.poststop().isEmpty());
-            Files.write(dir.resolve(StateStore.CONFIG), bundle.configBytes());
+            store.writeFile(id, StateStore.CONFIG, bundle.configBytes());
             store.write(state);
+            store.removeCreating(id);
             if (options.pidFile() != null) {
                 PidFile.write(options.pidFile(), init);
             }
@@ -163,6 +166,25 @@ final class Creator {
         } catch (PlanException e) {
             throw new JrunException(bundle.configFile() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes down what this create has taken, before taking it, so that `delete --force` can undo
+     * a create that was killed: which cgroup directories are new (only those are emptied and
+     * removed; one that existed before may hold other processes) and, once forked, the init.
+     */
+    private void recordCreating(int init) throws IOException {
+        if (newCgroupPaths == null) {
+            newCgroupPaths = new java.util.LinkedHashMap<>();
+            for (java.util.Map.Entry<String, String> e : cgroup.paths().entrySet()) {
+                if (!Files.exists(Path.of(e.getValue()))) {
+                    newCgroupPaths.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        ProcStat stat = init > 0 ? ProcStat.read(init) : null;
+        store.writeCreating(id, new StateStore.Creating(cgroup.paths(), newCgroupPaths, init,
+                stat == null ? 0 : stat.startTime()));
     }
 
     private int keep(int fd) {
@@ -184,6 +206,16 @@ final class Creator {
                 cgroup.addProcess(stage1);
             } catch (CgroupException e) {
                 throw new JrunException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void started(int init) throws JrunException {
+            try {
+                recordCreating(init);
+            } catch (IOException e) {
+                throw new JrunException("record the container's init in " + store.dir(id) + ": "
+                        + StateStore.reason(e), e);
             }
         }
 

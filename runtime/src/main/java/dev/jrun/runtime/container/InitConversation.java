@@ -20,6 +20,10 @@ final class InitConversation {
         /** Place the executor (stage 1, not yet in any namespace) in the cgroup. */
         void placeInCgroup(int stage1) throws JrunException;
 
+        /** The process that becomes the container's (or exec's) is forked: its host pid. */
+        default void started(int pid) throws JrunException {
+        }
+
         /** Write the uid/gid maps of the user namespace stage 1 just made. */
         default void writeIdMaps(int stage1) throws JrunException {
             throw new JrunException("unexpected request for id maps from jrun-init");
@@ -80,6 +84,7 @@ final class InitConversation {
                     child = msg.buffer().getInt();
                     sys.waitpid(stage1, false);
                     stage1 = -1;
+                    parent.started(child);
                 }
                 case Wire.MSG_FD -> {
                     // the seccomp listener goes to the agent at once, before the executor's next syscall

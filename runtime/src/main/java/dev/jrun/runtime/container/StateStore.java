@@ -30,7 +30,13 @@ public final class StateStore {
     public static final String STATE = "state.json";
     public static final String FIFO = "exec.fifo";
     public static final String CONFIG = "config.json";
+    /** What a create has taken so far; gone once state.json exists. */
+    public static final String CREATING = "creating.json";
     private static final String LOCK = "lock";
+    /** Where reserve() builds a directory before renaming it into place; "~" is never part of an id. */
+    private static final String SCRATCH = "~scratch";
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final Path root;
 
@@ -65,22 +71,92 @@ public final class StateStore {
                 || c == '.' || c == '-';
     }
 
-    /** Creates the container's directory; fails if the id is taken.  The lock is held on return. */
+    /**
+     * Creates the container's directory; fails if the id is taken.  The lock is held on return.
+     * The directory is made and locked under a scratch name first and then renamed into place,
+     * so no other call ever sees it unlocked: a `delete --force` racing this create waits for it
+     * instead of mistaking the new directory for one a killed create left behind.
+     */
     public Lock reserve(String id) throws JrunException, IOException {
         checkId(id);
         ensureRoot();
+        Path scratch = root.resolve(SCRATCH);
+        sweepScratch(scratch);
+        Path tmp;
         try {
-            Files.createDirectory(dir(id), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException e) {
-            throw new JrunException("container with id exists: " + id);
+            if (!Files.isDirectory(scratch)) {
+                Files.createDirectories(scratch);
+            }
+            tmp = Files.createTempDirectory(scratch, "create-", PRIVATE);
+        } catch (IOException e) {
+            throw new IOException("create the state directory for " + dev.jrun.spec.Text.abbreviate(id) + " under " + root + ": "
+                    + reason(e), e);
         }
-        return lockDir(id);
+        Lock lock = lockFile(tmp.resolve(LOCK), dir(id).toAbsolutePath(), id);
+        try {
+            Files.move(tmp, dir(id), StandardCopyOption.ATOMIC_MOVE);
+            return lock;
+        } catch (IOException e) {
+            lock.close();
+            remove(tmp);
+            if (Files.exists(dir(id), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new JrunException("container with id exists: " + id);
+            }
+            throw new IOException("create the state directory " + root.resolve(dev.jrun.spec.Text.abbreviate(id)) + ": " + reason(e), e);
+        }
+    }
+
+    /** Scratch directories a killed create left: their lock is free, nobody will rename them. */
+    private static void sweepScratch(Path scratch) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(scratch)) {
+            for (Path p : entries) {
+                try (FileChannel ch = FileChannel.open(p.resolve(LOCK), StandardOpenOption.WRITE)) {
+                    FileLock l = ch.tryLock();
+                    if (l == null) {
+                        continue;
+                    }
+                    l.release();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    continue; // a create of this JVM holds it
+                } catch (NoSuchFileException e) {
+                    // killed before its lock file was made
+                }
+                remove(p);
+            }
+        } catch (NoSuchFileException e) {
+            // no create has run under this root yet
+        }
+    }
+
+    /** What the kernel said, without the path the exception repeats. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "file exists";
+        }
+        String m = e.getMessage();
+        if (m == null || m.isEmpty()) {
+            return "input/output error";
+        }
+        return Character.toLowerCase(m.charAt(0)) + m.substring(1);
     }
 
     private void ensureRoot() throws IOException {
         if (!Files.isDirectory(root)) {
-            Files.createDirectories(root);
-            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+            try {
+                Files.createDirectories(root);
+                Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException e) {
+                throw new IOException("create the state root " + root + ": " + reason(e), e);
+            }
         }
     }
 
@@ -107,13 +183,16 @@ public final class StateStore {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private Lock lockDir(String id) throws JrunException, IOException {
-        Path key = dir(id).toAbsolutePath();
+        return lockFile(dir(id).resolve(LOCK), dir(id).toAbsolutePath(), id);
+    }
+
+    private static Lock lockFile(Path file, Path key, String id) throws JrunException, IOException {
         java.util.concurrent.locks.ReentrantLock fresh = new java.util.concurrent.locks.ReentrantLock();
         java.util.concurrent.locks.ReentrantLock existing = LOCAL.putIfAbsent(key, fresh);
         java.util.concurrent.locks.ReentrantLock local = existing != null ? existing : fresh;
         local.lock();
         try {
-            FileChannel ch = FileChannel.open(dir(id).resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             return new Lock(ch, ch.lock(), local);
         } catch (NoSuchFileException e) {
             local.unlock();
@@ -122,6 +201,18 @@ public final class StateStore {
             local.unlock();
             throw e;
         }
+    }
+
+    /**
+     * The lock of a container directory whether or not its state was ever written: a create
+     * killed before it wrote state.json leaves such a directory, and only delete may take it.
+     */
+    public Lock lockAny(String id) throws JrunException, IOException {
+        checkId(id);
+        if (!Files.isDirectory(dir(id))) {
+            throw JrunException.notFound(id);
+        }
+        return lockDir(id);
     }
 
     /** A held per-container lock. */
@@ -136,8 +227,14 @@ public final class StateStore {
             this.local = local;
         }
 
+        private boolean closed;
+
         @Override
         public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 lock.release();
                 channel.close();
@@ -181,8 +278,21 @@ public final class StateStore {
                 ch.write(buf);
             }
             ch.force(true);
+            Files.move(tmp, dir.resolve(STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IOException("write the container state " + dir.resolve(STATE) + ": " + reason(e), e);
         }
-        Files.move(tmp, dir.resolve(STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A file of the container's directory, written whole or not at all. */
+    public void writeFile(String id, String name, byte[] bytes) throws IOException {
+        Path tmp = dir(id).resolve(name + ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, dir(id).resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IOException("write " + dir(id).resolve(name) + ": " + reason(e), e);
+        }
     }
 
     public ContainerState read(String id) throws JrunException, IOException {
@@ -203,7 +313,10 @@ public final class StateStore {
 
     /** Removes everything jrun kept for the container. */
     public void remove(String id) throws IOException {
-        Path dir = dir(id);
+        remove(dir(id));
+    }
+
+    private static void remove(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -212,6 +325,48 @@ public final class StateStore {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    /**
+     * What a create in progress has taken: its cgroups (and which of them it made itself) and,
+     * once forked, its init.  A create killed before state.json is written leaves this for
+     * `delete --force` to undo.
+     */
+    public record Creating(Map<String, String> cgroupPaths, Map<String, String> newCgroupPaths, int pid,
+            long pidStartTime) {
+    }
+
+    public void writeCreating(String id, Creating c) throws IOException {
+        byte[] bytes = GoJson.create(JsonStyle.COMPACT).beginObject()
+                .name("cgroupPaths").value(c.cgroupPaths())
+                .name("newCgroupPaths").value(c.newCgroupPaths())
+                .name("pid").value(c.pid())
+                .name("pidStartTime").value(c.pidStartTime())
+                .endObject().toBytes();
+        writeFile(id, CREATING, bytes);
+    }
+
+    /** The record of a create that never finished, or null if it left none (or only half of one). */
+    @SuppressWarnings("unchecked")
+    public Creating readCreating(String id) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(dir(id).resolve(CREATING));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try {
+            Map<String, Object> m = StateJson.parse(bytes);
+            return new Creating((Map<String, String>) m.getOrDefault("cgroupPaths", Map.of()),
+                    (Map<String, String>) m.getOrDefault("newCgroupPaths", Map.of()),
+                    ((Long) m.getOrDefault("pid", 0L)).intValue(), (Long) m.getOrDefault("pidStartTime", 0L));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    public void removeCreating(String id) throws IOException {
+        Files.deleteIfExists(dir(id).resolve(CREATING));
     }
 
     static byte[] encode(ContainerState s) {

@@ -170,4 +170,60 @@ class StateStoreTest {
         assertFalse(Files.exists(store.dir("c1")));
         assertTrue(store.ids().isEmpty());
     }
+
+    @Test
+    void aReservedDirectoryAppearsAlreadyLocked() throws Exception {
+        StateStore store = new StateStore(tmp);
+        try (StateStore.Lock created = store.reserve("c1")) {
+            AtomicReference<String> seen = new AtomicReference<>();
+            Thread deleter = new Thread(() -> {
+                try (StateStore.Lock l = store.lockAny("c1")) {
+                    seen.set(store.exists("c1") ? "state" : "half-made");
+                } catch (Exception e) {
+                    seen.set(e.getMessage());
+                }
+            });
+            deleter.start();
+            Thread.sleep(100);
+            assertEquals(null, seen.get(), "a delete waits for the create that holds the directory");
+            store.write(state("c1", 7));
+            created.close();
+            deleter.join();
+            assertEquals("state", seen.get());
+        }
+    }
+
+    @Test
+    void scratchDirectoriesOfKilledCreatesAreSwept() throws Exception {
+        StateStore store = new StateStore(tmp);
+        store.reserve("c1").close();
+        Path leftover = Files.createDirectories(tmp.resolve("~scratch").resolve("create-123"));
+        Files.createFile(leftover.resolve("lock"));
+        store.reserve("c2").close();
+        assertFalse(Files.exists(leftover));
+        assertEquals(List.of(), store.ids(), "neither reservation wrote a state");
+        assertTrue(Files.isDirectory(store.dir("c2")));
+    }
+
+    @Test
+    void theCreatingRecordRoundTrips() throws Exception {
+        StateStore store = new StateStore(tmp);
+        store.reserve("c1").close();
+        assertEquals(null, store.readCreating("c1"));
+        StateStore.Creating c = new StateStore.Creating(Map.of("memory", "/m/c1", "pids", "/p/c1"),
+                Map.of("memory", "/m/c1"), 42, 4242L);
+        store.writeCreating("c1", c);
+        assertEquals(c, store.readCreating("c1"));
+        store.removeCreating("c1");
+        assertEquals(null, store.readCreating("c1"));
+    }
+
+    @Test
+    void lockAnyTakesAHalfMadeDirectoryButNotAMissingOne() throws Exception {
+        StateStore store = new StateStore(tmp);
+        store.reserve("c1").close();
+        assertThrows(JrunException.NotFound.class, () -> store.lock("c1"), "no state: lock() says it does not exist");
+        store.lockAny("c1").close();
+        assertThrows(JrunException.NotFound.class, () -> store.lockAny("nope"));
+    }
 }
