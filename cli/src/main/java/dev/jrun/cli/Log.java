@@ -26,11 +26,31 @@ final class Log {
     }
 
     void error(String message) {
+        message = dev.jrun.spec.Text.abbreviateWords(message);
         stderr.println(message);
         append("error", message);
     }
 
+    /**
+     * runc refuses to run when it cannot open its log; so does jrun, before doing anything a
+     * caller would then not hear about.
+     */
+    String unwritable() {
+        if (file == null) {
+            return null;
+        }
+        try (OutputStream out = new FileOutputStream(file, true)) {
+            return null;
+        } catch (IOException e) {
+            String reason = e.getMessage() == null ? "" : e.getMessage();
+            int paren = reason.lastIndexOf(" (");
+            reason = paren >= 0 && reason.endsWith(")") ? reason.substring(paren + 2, reason.length() - 1) : reason;
+            return "open " + file + ": " + reason.toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     void warn(String message) {
+        message = dev.jrun.spec.Text.abbreviateWords(message);
         if (file == null) {
             stderr.println("warning: " + message);
         }

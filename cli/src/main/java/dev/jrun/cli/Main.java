@@ -97,6 +97,11 @@ public final class Main {
         String format = root.matchedOptionValue("--log-format", "text");
         Log log = new Log(err, root.matchedOptionValue("--log", (String) null), "json".equals(format),
                 root.hasMatchedOption("--debug"));
+        String unwritable = log.unwritable();
+        if (unwritable != null) {
+            err.println(unwritable);
+            return 1;
+        }
         if (!format.equals("text") && !format.equals("json")) {
             log.error("invalid log format \"" + format + "\": text or json");
             return 1;
@@ -134,16 +139,35 @@ public final class Main {
             return e.exitStatus();
         } catch (Options.UsageException e) {
             log.error(e.getMessage());
+        } catch (dev.jrun.spec.SpecException e) {
+            log.error(e.getMessage());
         } catch (IOException e) {
-            log.error(e.getMessage() == null ? e.toString() : e.getMessage());
+            log.error(ioMessage(e));
         } catch (Exception e) {
-            // a bug: keep the trace for the report, but still one line for the caller
-            log.error("internal error: " + e);
+            // a bug: the trace is for the report (--debug); the caller gets one line without internals
+            log.error("internal error in jrun" + (root.hasMatchedOption("--debug") ? "" : " (rerun with --debug for details)"));
             if (root.hasMatchedOption("--debug")) {
                 e.printStackTrace(err);
             }
         }
         return 1;
+    }
+
+    /** An I/O failure in words: Java's own exceptions carry only the path, or their class name. */
+    static String ioMessage(IOException e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String reason = f.getReason() == null ? "" : ": " + f.getReason().toLowerCase(java.util.Locale.ROOT);
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                reason = ": no such file or directory";
+            } else if (e instanceof java.nio.file.AccessDeniedException) {
+                reason = ": permission denied";
+            } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
+                reason = ": file exists";
+            }
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + reason;
+        }
+        return m == null ? "input/output error" : m;
     }
 
     /**

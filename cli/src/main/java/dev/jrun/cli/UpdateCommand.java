@@ -36,6 +36,8 @@ final class UpdateCommand implements Subcommand {
     @Override
     public int run(ParseResult r, Context ctx) throws Exception {
         String file = Options.string(r, "--resources");
+        // as runc: an unknown container is reported before the resources are read
+        ctx.containers().state(Options.id(r));
         LinuxResources update;
         if (file != null) {
             update = file.equals("-") ? SpecReader.readResources(System.in.readAllBytes(), "stdin")

@@ -187,6 +187,23 @@ public final class SpecReader {
         return null;
     }
 
+    /** A document past the parser's size limits, said without naming the parser's settings. */
+    private static String limitMessage(String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("exceeds the maximum allowed \\((\\d+)")
+                .matcher(message);
+        String limit = m.find() ? m.group(1) : null;
+        if (limit != null && message.startsWith("Document nesting depth")) {
+            return "nesting deeper than " + limit + " levels";
+        }
+        if (limit != null && message.startsWith("String value length")) {
+            return "a string longer than " + limit + " characters";
+        }
+        if (limit != null && message.startsWith("Number value length")) {
+            return "a number longer than " + limit + " digits";
+        }
+        return message.replaceAll(", from `[^`]*`", "");
+    }
+
     /** {@code line 3, column 7: <Jackson's description without its location suffix>}. */
     private static String syntaxMessage(JsonProcessingException e) {
         String message = e.getOriginalMessage();
@@ -201,6 +218,9 @@ public final class SpecReader {
         int marker = message.indexOf(" (start marker at ");
         if (marker >= 0) {
             message = message.substring(0, marker);
+        }
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            message = limitMessage(message);
         }
         if (!message.isEmpty()) {
             // Jackson capitalises its sentences; problems here read as clauses.

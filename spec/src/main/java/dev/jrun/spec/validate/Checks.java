@@ -33,7 +33,7 @@ final class Checks {
     }
 
     static String quote(String s) {
-        return "\"" + s + "\"";
+        return "\"" + dev.jrun.spec.Text.abbreviate(s) + "\"";
     }
 
     /** "a, b or c" */
