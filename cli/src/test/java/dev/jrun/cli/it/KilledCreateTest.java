@@ -38,12 +38,12 @@ class KilledCreateTest extends ContainerTest {
     @Test
     void deleteForceRemovesWhatAKilledCreateLeft() throws Exception {
         String id = newId();
-        // the hooks stretch create over a second and a half, so kills land in every phase of it
+        // the hooks stretch create over a second, so kills land in every phase of it
         Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "sleep", "30")
-                .addHook("prestart", new Hook("/bin/sleep", List.of("sleep", "0.5"), null, null))
-                .addHook("createRuntime", new Hook("/bin/sleep", List.of("sleep", "1"), null, null)));
+                .addHook("prestart", new Hook("/bin/sleep", List.of("sleep", "0.3"), null, null))
+                .addHook("createRuntime", new Hook("/bin/sleep", List.of("sleep", "0.7"), null, null)));
         int halfMade = 0;
-        int[] delays = {30, 90, 160, 240, 330, 450, 600, 750, 900, 1050, 1200, 1350, 1500, 1700, 2000};
+        int[] delays = {30, 120, 250, 400, 550, 700, 900, 1100, 1400};
         for (int delay : delays) {
             ProcessBuilder pb = new ProcessBuilder(jrun.toString(), "--root", root.toString(), "create", "--bundle",
                     b.dir().toString(), id).redirectOutput(new File("/dev/null")).redirectError(new File("/dev/null"));
