@@ -85,6 +85,16 @@ static char **guard_allowed;    /* ... except onto these rootfs-relative paths *
 
 static void report_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
+/* strerror in Go's wording: lower-case first letter, as callers match runc's messages */
+static const char *errtext(int err)
+{
+	static char buf[128];
+	snprintf(buf, sizeof buf, "%s", strerror(err));
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] + 32);
+	return buf;
+}
+
 /* ---------------------------------------------------------------- wire helpers */
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -269,7 +279,7 @@ static int parse_plan(const char *buf, uint32_t size)
 {
 	const char *p = buf, *end = buf + size;
 	char magic[4];
-	if (take(&p, end, magic, 4) < 0 || memcmp(magic, "JRP1", 4) != 0)
+	if (take(&p, end, magic, 4) < 0 || memcmp(magic, "JRP2", 4) != 0)
 		return -1;
 	if (take(&p, end, &nsteps, 4) < 0 || nsteps > 100000)
 		return -1;
@@ -280,12 +290,15 @@ static int parse_plan(const char *buf, uint32_t size)
 		struct step *st = &steps[s];
 		if (take(&p, end, &st->op, 2) < 0 || take(&p, end, &st->argc, 2) < 0)
 			return -1;
+		/* every step must match its operation's signature, so no accessor below can fail */
+		if (st->op < 1 || st->op > OP_LAST || strlen(op_signature[st->op]) != st->argc)
+			return -1;
 		st->a = calloc(st->argc ? st->argc : 1, sizeof *st->a);
 		if (!st->a)
 			return -1;
 		for (uint16_t k = 0; k < st->argc; k++) {
 			struct arg *a = &st->a[k];
-			if (take(&p, end, &a->kind, 1) < 0)
+			if (take(&p, end, &a->kind, 1) < 0 || a->kind != op_signature[st->op][k])
 				return -1;
 			if (a->kind == 'i') {
 				if (take(&p, end, &a->i, 8) < 0)
@@ -564,12 +577,12 @@ static void check_mount_target(int target, int proc_ok, int source)
 
 static void op_bind(const struct step *st)
 {
-	const char *source = S(st, 0), *dest = S(st, 1);
-	int recursive = (int)I(st, 2);
-	struct attrs at = { .set = (uint64_t)I(st, 3), .clr = (uint64_t)I(st, 4), .rset = (uint64_t)I(st, 5),
-			    .rclr = (uint64_t)I(st, 6), .propagation = (uint64_t)I(st, 7),
-			    .prop_recursive = (int)I(st, 8) };
-	int resolve = (int)I(st, 9);
+	const char *source = S(st, BIND_source), *dest = S(st, BIND_dest);
+	int recursive = (int)I(st, BIND_recursive);
+	struct attrs at = { .set = (uint64_t)I(st, BIND_set), .clr = (uint64_t)I(st, BIND_clear), .rset = (uint64_t)I(st, BIND_recursiveSet),
+			    .rclr = (uint64_t)I(st, BIND_recursiveClear), .propagation = (uint64_t)I(st, BIND_propagation),
+			    .prop_recursive = (int)I(st, BIND_propagationRecursive) };
+	int resolve = (int)I(st, BIND_resolve);
 	struct stat sb;
 	int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
 	if (tree < 0)
@@ -579,7 +592,7 @@ static void op_bind(const struct step *st)
 	int target = S_ISDIR(sb.st_mode) ? mkdir_all_in_root(dest, 0755, resolve) : mkfile_in_root(dest, resolve);
 	if (target < 0)
 		FAIL("create mount point");
-	check_mount_target(target, (int)I(st, 10), tree);
+	check_mount_target(target, (int)I(st, BIND_procPolicy), tree);
 	finish_mount(tree, target, &at);
 	close(tree);
 	close(target);
@@ -607,8 +620,8 @@ static void fs_context_log(int fsfd, char *buf, size_t size)
 
 static void op_mount_fs(const struct step *st)
 {
-	const char *fstype = S(st, 0), *source = S(st, 1), *dest = S(st, 2);
-	char **params = V(st, 3);
+	const char *fstype = S(st, MOUNT_FS_fstype), *source = S(st, MOUNT_FS_source), *dest = S(st, MOUNT_FS_dest);
+	char **params = V(st, MOUNT_FS_params);
 	char log[1024];
 	int fsfd, mnt, target;
 	fsfd = fsopen(fstype, FSOPEN_CLOEXEC);
@@ -643,11 +656,11 @@ static void op_mount_fs(const struct step *st)
 	if (mnt < 0)
 		FAIL_STEP();
 	close(fsfd);
-	target = mkdir_all_in_root(dest, 0755, (int)I(st, 7));
+	target = mkdir_all_in_root(dest, 0755, (int)I(st, MOUNT_FS_resolve));
 	if (target < 0)
 		FAIL("create mount point");
-	check_mount_target(target, (int)I(st, 8), -1);
-	struct attrs at = { .set = (uint64_t)I(st, 4), .clr = (uint64_t)I(st, 5), .propagation = (uint64_t)I(st, 6) };
+	check_mount_target(target, (int)I(st, MOUNT_FS_procPolicy), -1);
+	struct attrs at = { .set = (uint64_t)I(st, MOUNT_FS_set), .clr = (uint64_t)I(st, MOUNT_FS_clear), .propagation = (uint64_t)I(st, MOUNT_FS_propagation) };
 	finish_mount(mnt, target, &at);
 	close(mnt);
 	close(target);
@@ -656,7 +669,7 @@ static void op_mount_fs(const struct step *st)
 /* Binds the rootfs onto itself so it is a mount point pivot_root accepts, then opens it. */
 static void op_prepare_rootfs(const struct step *st)
 {
-	const char *rootfs = S(st, 0), *parent_mount = S(st, 1);
+	const char *rootfs = S(st, PREPARE_ROOTFS_rootfs), *parent_mount = S(st, PREPARE_ROOTFS_parentMount);
 	int tree;
 	/* opened here, in the new mount namespace: open_tree only clones mounts of our own namespace */
 	devnull_fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -679,9 +692,9 @@ static void op_prepare_rootfs(const struct step *st)
 
 static void op_mknod(const struct step *st)
 {
-	const char *dest = S(st, 0);
-	mode_t mode = (mode_t)I(st, 1);
-	dev_t dev = makedev((unsigned)I(st, 2), (unsigned)I(st, 3));
+	const char *dest = S(st, MKNOD_path);
+	mode_t mode = (mode_t)I(st, MKNOD_mode);
+	dev_t dev = makedev((unsigned)I(st, MKNOD_major), (unsigned)I(st, MKNOD_minor));
 	char parent_path[4096];
 	const char *slash = strrchr(dest, '/');
 	const char *name = slash ? slash + 1 : dest;
@@ -699,14 +712,14 @@ static void op_mknod(const struct step *st)
 		FAIL("remove what the image has there");
 	if (mknodat(parent, name, mode, dev) < 0)
 		FAIL_STEP();
-	if (fchownat(parent, name, (uid_t)I(st, 4), (gid_t)I(st, 5), AT_SYMLINK_NOFOLLOW) < 0)
+	if (fchownat(parent, name, (uid_t)I(st, MKNOD_uid), (gid_t)I(st, MKNOD_gid), AT_SYMLINK_NOFOLLOW) < 0)
 		FAIL("chown");
 	close(parent);
 }
 
 static void op_bind_device(const struct step *st)
 {
-	const char *host = S(st, 0), *dest = S(st, 1);
+	const char *host = S(st, BIND_DEVICE_hostPath), *dest = S(st, BIND_DEVICE_dest);
 	int tree = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		FAIL("open %s", host);
@@ -722,7 +735,7 @@ static void op_bind_device(const struct step *st)
 
 static void op_symlink(const struct step *st)
 {
-	const char *target = S(st, 0), *dest = S(st, 1);
+	const char *target = S(st, SYMLINK_target), *dest = S(st, SYMLINK_path);
 	char parent_path[4096];
 	const char *slash = strrchr(dest, '/');
 	size_t n = slash ? (size_t)(slash - dest) : 0;
@@ -738,13 +751,6 @@ static void op_symlink(const struct step *st)
 	close(parent);
 }
 
-static void op_mkdir(const struct step *st)
-{
-	int fd = mkdir_all_in_root(S(st, 0), (mode_t)I(st, 1), RES_IN_ROOT);
-	if (fd < 0)
-		FAIL_STEP();
-	close(fd);
-}
 
 /*
  * Masking: files are covered by a bind of a /dev/null we verified ourselves, directories
@@ -752,7 +758,7 @@ static void op_mkdir(const struct step *st)
  */
 static void op_mask(const struct step *st)
 {
-	const char *dest = S(st, 0);
+	const char *dest = S(st, MASK_path);
 	struct stat sb;
 	int target = open_in_root(dest, O_PATH | O_NOFOLLOW, RES_IN_ROOT);
 	if (target < 0) {
@@ -786,7 +792,7 @@ static void op_mask(const struct step *st)
 
 static void op_readonly(const struct step *st)
 {
-	const char *dest = S(st, 0);
+	const char *dest = S(st, READONLY_path);
 	int target = open_in_root(dest, O_PATH | O_NOFOLLOW, RES_IN_ROOT);
 	if (target < 0) {
 		if (errno == ENOENT)
@@ -806,8 +812,8 @@ static void op_readonly(const struct step *st)
 
 static void op_console(const struct step *st)
 {
-	int sock = (int)I(st, 0);
-	struct winsize ws = { .ws_row = (unsigned short)I(st, 1), .ws_col = (unsigned short)I(st, 2) };
+	int sock = (int)I(st, CONSOLE_socketFd);
+	struct winsize ws = { .ws_row = (unsigned short)I(st, CONSOLE_rows), .ws_col = (unsigned short)I(st, CONSOLE_cols) };
 	struct statfs sfs;
 	int unlock = 0;
 	struct stat sb;
@@ -824,11 +830,11 @@ static void op_console(const struct step *st)
 	console_peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (console_peer < 0)
 		FAIL("open pty peer");
-	if (fchown(console_peer, (uid_t)I(st, 3), (gid_t)I(st, 4)) < 0)
+	if (fchown(console_peer, (uid_t)I(st, CONSOLE_uid), (gid_t)I(st, CONSOLE_gid)) < 0)
 		FAIL("chown pty peer");
 	if ((ws.ws_row || ws.ws_col) && ioctl(master, TIOCSWINSZ, &ws) < 0)
 		FAIL("set console size");
-	if (I(st, 5)) {
+	if (I(st, CONSOLE_bindDevConsole)) {
 		int target = mkfile_in_root("dev/console", RES_NO_SYMLINKS);
 		if (target < 0)
 			FAIL("create dev/console");
@@ -865,41 +871,115 @@ static void op_ctty(void)
 
 /* ---------------------------------------------------------------- hooks */
 
+/* How a hook ended; the numbers are HookOutcome.How's, from 1. */
+enum hook_how { HOOK_EXITED = 1, HOOK_SIGNALED, HOOK_TIMED_OUT, HOOK_NOT_STARTED };
+
+/* Go's names for signals, which runc's hook messages carry (mirrors HookOutcome.signalName). */
+static const char *signal_name(int sig)
+{
+	static const char *const names[] = { [1] = "hangup", [2] = "interrupt", [3] = "quit",
+		[4] = "illegal instruction", [5] = "trace/breakpoint trap", [6] = "aborted", [7] = "bus error",
+		[8] = "floating point exception", [9] = "killed", [10] = "user defined signal 1",
+		[11] = "segmentation fault", [12] = "user defined signal 2", [13] = "broken pipe",
+		[14] = "alarm clock", [15] = "terminated", [31] = "bad system call" };
+	static char other[32];
+	if (sig > 0 && sig < (int)(sizeof names / sizeof names[0]) && names[sig])
+		return names[sig];
+	snprintf(other, sizeof other, "signal %d", sig);
+	return other;
+}
+
+/* Output kept of a failing hook, as HookRunner keeps it. */
+#define HOOK_OUTPUT_MAX 4096
+
+static void strip(char *s, size_t *len)
+{
+	while (*len && (s[*len - 1] == '\n' || s[*len - 1] == ' ' || s[*len - 1] == '\t' || s[*len - 1] == '\r'))
+		s[--*len] = '\0';
+}
+
+/*
+ * A hook failed.  While the parent listens it formats the message (as for the hooks it runs
+ * itself); afterwards, for startContainer hooks, the same sentence goes to stderr.
+ */
+static void report_hook(const char *name, const char *path, int how, int64_t value, char *out, size_t outlen,
+			char *err, size_t errlen)
+{
+	if (sync_fd >= 0) {
+		size_t len = 20 + outlen + errlen;
+		char *buf = malloc(len);
+		if (buf) {
+			int32_t head[2] = { current_step, how };
+			uint32_t olen = (uint32_t)outlen;
+			memcpy(buf, head, 8);
+			memcpy(buf + 8, &value, 8);
+			memcpy(buf + 16, &olen, 4);
+			memcpy(buf + 20, out, outlen);
+			memcpy(buf + 20 + outlen, err, errlen);
+			send_msg(MSG_HOOK_FAILED, buf, (uint32_t)len);
+		}
+		_exit(1);
+	}
+	strip(out, &outlen);
+	strip(err, &errlen);
+	if (how == HOOK_TIMED_OUT)
+		dprintf(2, "error running %s: hook ran past specified timeout of %lld.0s\n", name, (long long)value);
+	else if (how == HOOK_NOT_STARTED)
+		dprintf(2, "error running %s: fork/exec %s: %s\n", name, path, errtext((int)value));
+	else if (how == HOOK_SIGNALED)
+		dprintf(2, "error running %s: signal: %s, stdout: %s, stderr: %s\n", name, signal_name((int)value), out, err);
+	else
+		dprintf(2, "error running %s: exit status %lld, stdout: %s, stderr: %s\n", name, (long long)value, out, err);
+	_exit(1);
+}
+
 /* Runs a hook with the last ACK payload (the state JSON) on stdin, within its timeout. */
 static void op_run_hook(const struct step *st)
 {
-	const char *path = S(st, 0);
-	char **argv = V(st, 1), **envp = V(st, 2);
-	int timeout_ms = I(st, 3) > 0 ? (int)(I(st, 3) * 1000) : -1;
-	int in[2], out[2];
-	char output[1024];
-	size_t used = 0;
-	int status;
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+	const char *name = S(st, RUN_HOOK_name), *path = S(st, RUN_HOOK_path);
+	char **argv = V(st, RUN_HOOK_args), **envp = V(st, RUN_HOOK_env);
+	int64_t timeout = I(st, RUN_HOOK_timeoutSeconds);
+	int in[2], out[2], err[2], gate[2];
+	char output[2][HOOK_OUTPUT_MAX + 1];
+	size_t used[2] = { 0, 0 };
+	int status, exec_errno = 0;
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	    pipe2(gate, O_CLOEXEC) < 0)
 		FAIL("hook %s: pipe", path);
 	pid_t pid = fork();
 	if (pid < 0)
 		FAIL("hook %s: fork", path);
 	if (pid == 0) {
+		int e;
 		dup2(in[0], 0);
 		dup2(out[1], 1);
-		dup2(out[1], 2);
+		dup2(err[1], 2);
 		execve(path, argv, envp);
+		/* the parent tells "could not start" from "exited 127" by this errno */
+		e = errno;
+		write_all(gate[1], &e, sizeof e);
 		_exit(127);
 	}
 	close(in[0]);
 	close(out[1]);
+	close(err[1]);
+	close(gate[1]);
+	if (read_all(gate[0], &exec_errno, sizeof exec_errno) < 0)
+		exec_errno = 0;   /* EOF: exec succeeded and closed the pipe */
+	close(gate[0]);
 	/* a hook that ignores stdin must not make us die of SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	if (ack_len)
+	if (!exec_errno && ack_len)
 		write_all(in[1], ack_payload, ack_len);
 	close(in[1]);
 	signal(SIGPIPE, SIG_DFL);
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct pollfd pfd[2] = { { .fd = out[0], .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+	struct pollfd pfd[3] = { { .fd = out[0], .events = POLLIN }, { .fd = err[0], .events = POLLIN },
+				 { .fd = pidfd, .events = POLLIN } };
+	int timeout_ms = timeout > 0 ? (int)(timeout * 1000) : -1;
 	int exited = 0, timed_out = 0;
-	while (!exited) {
-		int rc = poll(pfd, 2, timeout_ms);
+	while (!exited || pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		int rc = poll(pfd, 3, timeout_ms);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc == 0) {
@@ -907,31 +987,38 @@ static void op_run_hook(const struct step *st)
 			kill(pid, SIGKILL);
 			break;
 		}
-		if (pfd[0].revents) {
+		for (int k = 0; k < 2; k++) {
+			if (!pfd[k].revents)
+				continue;
 			char buf[512];
-			ssize_t n = read(out[0], buf, sizeof buf);
+			ssize_t n = read(pfd[k].fd, buf, sizeof buf);
 			if (n <= 0) {
-				pfd[0].fd = -1;
-			} else if (used < sizeof output - 1) {
-				size_t k = (size_t)n < sizeof output - 1 - used ? (size_t)n : sizeof output - 1 - used;
-				memcpy(output + used, buf, k);
-				used += k;
+				pfd[k].fd = -1;
+			} else if (used[k] < HOOK_OUTPUT_MAX) {
+				size_t take_n = (size_t)n < HOOK_OUTPUT_MAX - used[k] ? (size_t)n : HOOK_OUTPUT_MAX - used[k];
+				memcpy(output[k] + used[k], buf, take_n);
+				used[k] += take_n;
 			}
 		}
-		if (pfd[1].revents)
+		if (pfd[2].revents) {
 			exited = 1;
+			pfd[2].fd = -1;
+		}
 	}
-	output[used] = '\0';
+	output[0][used[0]] = output[1][used[1]] = '\0';
 	close(out[0]);
+	close(err[0]);
 	close(pidfd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (exec_errno)
+		report_hook(name, path, HOOK_NOT_STARTED, exec_errno, output[0], 0, output[1], 0);
 	if (timed_out)
-		report_error(ETIMEDOUT, "hook %s: timed out after %lld seconds", path, (long long)I(st, 3));
+		report_hook(name, path, HOOK_TIMED_OUT, timeout, output[0], 0, output[1], 0);
 	if (WIFSIGNALED(status))
-		report_error(0, "hook %s: killed by signal %d%s%s", path, WTERMSIG(status), used ? ", output: " : "", output);
+		report_hook(name, path, HOOK_SIGNALED, WTERMSIG(status), output[0], used[0], output[1], used[1]);
 	if (WEXITSTATUS(status) != 0)
-		report_error(0, "hook %s: exit status %d%s%s", path, WEXITSTATUS(status), used ? ", output: " : "", output);
+		report_hook(name, path, HOOK_EXITED, WEXITSTATUS(status), output[0], used[0], output[1], used[1]);
 }
 
 /* ---------------------------------------------------------------- root switch */
@@ -967,7 +1054,7 @@ static void op_move_root(void)
 
 static void op_cap_bounding(const struct step *st)
 {
-	uint64_t keep = (uint64_t)I(st, 0);
+	uint64_t keep = (uint64_t)I(st, CAP_BOUNDING_keep);
 	for (int cap = 0; cap < 64; cap++) {
 		if (keep & (1ULL << cap))
 			continue;
@@ -983,7 +1070,7 @@ static void op_capset(const struct step *st)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[2];
-	uint64_t eff = (uint64_t)I(st, 0), perm = (uint64_t)I(st, 1), inh = (uint64_t)I(st, 2);
+	uint64_t eff = (uint64_t)I(st, CAPSET_effective), perm = (uint64_t)I(st, CAPSET_permitted), inh = (uint64_t)I(st, CAPSET_inheritable);
 	data[0].effective = (uint32_t)eff;
 	data[1].effective = (uint32_t)(eff >> 32);
 	data[0].permitted = (uint32_t)perm;
@@ -996,7 +1083,7 @@ static void op_capset(const struct step *st)
 
 static void op_ambient(const struct step *st)
 {
-	uint64_t raise = (uint64_t)I(st, 0);
+	uint64_t raise = (uint64_t)I(st, AMBIENT_raise);
 	for (int cap = 0; cap < 64; cap++)
 		if ((raise & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			FAIL("raise ambient capability %d", cap);
@@ -1004,8 +1091,8 @@ static void op_ambient(const struct step *st)
 
 static void op_setgroups(const struct step *st)
 {
-	const char *packed = S(st, 0);
-	size_t n = st->a[0].len / 4;
+	const char *packed = S(st, SET_GROUPS_gids);
+	size_t n = st->a[SET_GROUPS_gids].len / 4;
 	gid_t *gids = calloc(n ? n : 1, sizeof(gid_t));
 	if (!gids)
 		FAIL("setgroups");
@@ -1018,15 +1105,15 @@ static void op_setgroups(const struct step *st)
 
 static void op_seccomp(const struct step *st)
 {
-	unsigned int flags = (unsigned int)I(st, 0);
-	const char *bytes = S(st, 1);
-	struct sock_fprog prog = { .len = (unsigned short)(st->a[1].len / sizeof(struct sock_filter)),
+	unsigned int flags = (unsigned int)I(st, SECCOMP_flags);
+	const char *bytes = S(st, SECCOMP_program);
+	struct sock_fprog prog = { .len = (unsigned short)(st->a[SECCOMP_program].len / sizeof(struct sock_filter)),
 				   .filter = (struct sock_filter *)(void *)bytes };
 	int listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 	/* EINVAL: a flag this kernel lacks, or a program it refuses; say which were asked for */
 	if (listener < 0)
 		FAIL("seccomp(SECCOMP_SET_MODE_FILTER, flags %#x, %u instructions)", flags, (unsigned)prog.len);
-	if (I(st, 2)) {
+	if (I(st, SECCOMP_sendListener)) {
 		uint32_t msg[3] = { MSG_FD, 4, FD_SECCOMP_LISTENER };
 		if (send_fd(sync_fd, listener, msg, sizeof msg) < 0)
 			FAIL("send seccomp listener");
@@ -1052,15 +1139,6 @@ static void op_chdir(const char *path)
 		report_error(EPERM, "cwd %s is outside the container root", path);
 }
 
-/* strerror in Go's wording: lower-case first letter, as callers match runc's messages */
-static const char *errtext(int err)
-{
-	static char buf[128];
-	snprintf(buf, sizeof buf, "%s", strerror(err));
-	if (buf[0] >= 'A' && buf[0] <= 'Z')
-		buf[0] = (char)(buf[0] + 32);
-	return buf;
-}
 
 /*
  * Resolves argv[0] the way runc does before reporting "created", so a missing binary fails
@@ -1068,7 +1146,7 @@ static const char *errtext(int err)
  */
 static void op_lookup_exec(const struct step *st)
 {
-	const char *name = S(st, 0), *pathenv = S(st, 1);
+	const char *name = S(st, LOOKUP_EXEC_name), *pathenv = S(st, LOOKUP_EXEC_path);
 	struct stat sb;
 	if (strchr(name, '/')) {
 		if (stat(name, &sb) < 0)
@@ -1133,10 +1211,10 @@ static void op_default_home(uid_t uid)
 
 static void op_exec(const struct step *st)
 {
-	char **envp = V(st, 1);
-	const char *path = exec_path[0] ? exec_path : V(st, 0)[0];
+	char **envp = V(st, EXEC_env);
+	const char *path = exec_path[0] ? exec_path : V(st, EXEC_argv)[0];
 	if (home_env) {
-		size_t n = st->a[1].count;
+		size_t n = st->a[EXEC_env].count;
 		char **with_home = calloc(n + 2, sizeof(char *));
 		if (!with_home)
 			FAIL("exec %s", path);
@@ -1144,17 +1222,17 @@ static void op_exec(const struct step *st)
 		with_home[n] = home_env;
 		envp = with_home;
 	}
-	execve(path, V(st, 0), envp);
+	execve(path, V(st, EXEC_argv), envp);
 	FAIL("exec %s", path);
 }
 
 static void op_setattr(const struct step *st)
 {
-	const char *dest = S(st, 0);
+	const char *dest = S(st, SET_ATTR_dest);
 	int fd = open_in_root(dest, O_PATH | O_DIRECTORY, RES_IN_ROOT);
 	if (fd < 0)
 		FAIL("open it");
-	if (set_attrs(fd, (uint64_t)I(st, 1), atime_clear((uint64_t)I(st, 1), (uint64_t)I(st, 2)), 0, (int)I(st, 3)) < 0)
+	if (set_attrs(fd, (uint64_t)I(st, SET_ATTR_set), atime_clear((uint64_t)I(st, SET_ATTR_set), (uint64_t)I(st, SET_ATTR_clear)), 0, (int)I(st, SET_ATTR_recursive)) < 0)
 		FAIL_STEP();
 	close(fd);
 }
@@ -1180,16 +1258,16 @@ static void op_sched(const struct step *st)
 		int32_t nice;
 		uint32_t priority;
 		uint64_t runtime, deadline, period;
-	} attr = { .size = 48, .policy = (uint32_t)I(st, 0), .flags = (uint64_t)I(st, 1),
-		   .nice = (int32_t)I(st, 2), .priority = (uint32_t)I(st, 3), .runtime = (uint64_t)I(st, 4),
-		   .deadline = (uint64_t)I(st, 5), .period = (uint64_t)I(st, 6) };
+	} attr = { .size = 48, .policy = (uint32_t)I(st, SCHED_policy), .flags = (uint64_t)I(st, SCHED_flags),
+		   .nice = (int32_t)I(st, SCHED_nice), .priority = (uint32_t)I(st, SCHED_priority), .runtime = (uint64_t)I(st, SCHED_runtime),
+		   .deadline = (uint64_t)I(st, SCHED_deadline), .period = (uint64_t)I(st, SCHED_period) };
 	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
 		FAIL_STEP();
 }
 
 static void op_proc_write(const struct step *st)
 {
-	const char *rel = S(st, 0), *data = S(st, 1);
+	const char *rel = S(st, PROC_WRITE_path), *data = S(st, PROC_WRITE_data);
 	struct statfs sfs;
 	/* nothing mounted over a path component may redirect the write to another file (CVE-2025-52881) */
 	int fd = openat2_fd(proc_fd, rel, O_WRONLY, RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS);
@@ -1199,7 +1277,7 @@ static void op_proc_write(const struct step *st)
 		FAIL("open /proc/%s", rel);
 	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
 		report_error(EXDEV, "/proc/%s is not a procfs file", rel);
-	if (write_all(fd, data, st->a[1].len) < 0)
+	if (write_all(fd, data, st->a[PROC_WRITE_data].len) < 0)
 		FAIL("write /proc/%s", rel);
 	close(fd);
 }
@@ -1210,21 +1288,21 @@ static void run_step(const struct step *st)
 {
 	switch (st->op) {
 	case OP_SYNC:
-		sync_with_parent((uint32_t)I(st, 0));
+		sync_with_parent((uint32_t)I(st, SYNC_tag));
 		break;
 	case OP_SETNS: {
-		int fd = open(S(st, 0), O_RDONLY | O_CLOEXEC);
+		int fd = open(S(st, SETNS_path), O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			FAIL("open it");
-		if (setns(fd, (int)I(st, 1)) < 0)
+		if (setns(fd, (int)I(st, SETNS_type)) < 0)
 			FAIL_STEP();
 		close(fd);
 		break;
 	}
 	case OP_SETNS_FD:
-		if (setns((int)I(st, 0), (int)I(st, 1)) < 0)
+		if (setns((int)I(st, SETNS_FD_pidfd), (int)I(st, SETNS_FD_types)) < 0)
 			FAIL_STEP();
-		close((int)I(st, 0));
+		close((int)I(st, SETNS_FD_pidfd));
 		break;
 	case OP_OPEN_ROOT:
 		root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1232,7 +1310,7 @@ static void run_step(const struct step *st)
 			FAIL_STEP();
 		break;
 	case OP_UNSHARE:
-		if (unshare((int)I(st, 0)) < 0)
+		if (unshare((int)I(st, UNSHARE_flags)) < 0)
 			FAIL_STEP();
 		break;
 	case OP_PROC_WRITE:
@@ -1263,15 +1341,15 @@ static void run_step(const struct step *st)
 		break;
 	}
 	case OP_ROOT_PROPAGATION:
-		if (mount(NULL, "/", NULL, (unsigned long)I(st, 0), NULL) < 0)
+		if (mount(NULL, "/", NULL, (unsigned long)I(st, ROOT_PROPAGATION_flags), NULL) < 0)
 			FAIL_STEP();
 		break;
 	case OP_PREPARE_ROOTFS:
 		op_prepare_rootfs(st);
 		break;
 	case OP_MOUNT_GUARD:
-		guard_dir = S(st, 0);
-		guard_allowed = V(st, 1);
+		guard_dir = S(st, MOUNT_GUARD_dir);
+		guard_allowed = V(st, MOUNT_GUARD_allowed);
 		break;
 	case OP_BIND:
 		op_bind(st);
@@ -1287,9 +1365,6 @@ static void run_step(const struct step *st)
 		break;
 	case OP_SYMLINK:
 		op_symlink(st);
-		break;
-	case OP_MKDIR:
-		op_mkdir(st);
 		break;
 	case OP_CONSOLE:
 		op_console(st);
@@ -1313,33 +1388,33 @@ static void run_step(const struct step *st)
 	case OP_MOVE_ROOT:
 		op_move_root();
 		break;
-	case OP_SETHOSTNAME:
-		if (sethostname(S(st, 0), st->a[0].len) < 0)
+	case OP_SET_HOSTNAME:
+		if (sethostname(S(st, SET_HOSTNAME_name), st->a[SET_HOSTNAME_name].len) < 0)
 			FAIL_STEP();
 		break;
-	case OP_SETDOMAINNAME:
-		if (setdomainname(S(st, 0), st->a[0].len) < 0)
+	case OP_SET_DOMAINNAME:
+		if (setdomainname(S(st, SET_DOMAINNAME_name), st->a[SET_DOMAINNAME_name].len) < 0)
 			FAIL_STEP();
 		break;
-	case OP_SETRLIMIT: {
-		struct rlimit rl = { .rlim_cur = (rlim_t)I(st, 1), .rlim_max = (rlim_t)I(st, 2) };
-		if (setrlimit((int)I(st, 0), &rl) < 0)
+	case OP_SET_RLIMIT: {
+		struct rlimit rl = { .rlim_cur = (rlim_t)I(st, SET_RLIMIT_soft), .rlim_max = (rlim_t)I(st, SET_RLIMIT_hard) };
+		if (setrlimit((int)I(st, SET_RLIMIT_resource), &rl) < 0)
 			FAIL_STEP();
 		break;
 	}
 	case OP_PERSONALITY:
-		if (personality((unsigned long)I(st, 0)) < 0)
+		if (personality((unsigned long)I(st, PERSONALITY_persona)) < 0)
 			FAIL_STEP();
 		break;
 	case OP_SCHED:
 		op_sched(st);
 		break;
 	case OP_IOPRIO:
-		if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)I(st, 0)) < 0)
+		if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)I(st, IOPRIO_value)) < 0)
 			FAIL_STEP();
 		break;
 	case OP_AFFINITY:
-		if (sched_setaffinity(0, st->a[0].len, (cpu_set_t *)(void *)st->a[0].s) < 0)
+		if (sched_setaffinity(0, st->a[AFFINITY_mask].len, (cpu_set_t *)(void *)st->a[AFFINITY_mask].s) < 0)
 			FAIL_STEP();
 		break;
 	case OP_NO_NEW_PRIVS:
@@ -1352,17 +1427,17 @@ static void run_step(const struct step *st)
 	case OP_CAP_BOUNDING:
 		op_cap_bounding(st);
 		break;
-	case OP_SETGROUPS:
+	case OP_SET_GROUPS:
 		op_setgroups(st);
 		break;
-	case OP_SETGID:
-		if (setresgid((gid_t)I(st, 0), (gid_t)I(st, 0), (gid_t)I(st, 0)) < 0)
+	case OP_SET_GID:
+		if (setresgid((gid_t)I(st, SET_GID_gid), (gid_t)I(st, SET_GID_gid), (gid_t)I(st, SET_GID_gid)) < 0)
 			FAIL_STEP();
 		break;
-	case OP_SETUID:
+	case OP_SET_UID:
 		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 			FAIL("keep capabilities");
-		if (setresuid((uid_t)I(st, 0), (uid_t)I(st, 0), (uid_t)I(st, 0)) < 0)
+		if (setresuid((uid_t)I(st, SET_UID_uid), (uid_t)I(st, SET_UID_uid), (uid_t)I(st, SET_UID_uid)) < 0)
 			FAIL_STEP();
 		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 			FAIL("reset keep capabilities");
@@ -1374,10 +1449,10 @@ static void run_step(const struct step *st)
 		op_ambient(st);
 		break;
 	case OP_UMASK:
-		umask((mode_t)I(st, 0));
+		umask((mode_t)I(st, UMASK_mask));
 		break;
 	case OP_CHDIR:
-		op_chdir(S(st, 0));
+		op_chdir(S(st, CHDIR_path));
 		break;
 	case OP_SETSID:
 		if (setsid() < 0)
@@ -1385,9 +1460,6 @@ static void run_step(const struct step *st)
 		break;
 	case OP_CTTY:
 		op_ctty();
-		break;
-	case OP_SET_CTTY_FD:
-		console_peer = (int)I(st, 0);
 		break;
 	case OP_LOOKUP_EXEC:
 		op_lookup_exec(st);
@@ -1399,7 +1471,7 @@ static void run_step(const struct step *st)
 		sync_fd = -1;
 		break;
 	case OP_WAIT_START:
-		op_wait_start((int)I(st, 0));
+		op_wait_start((int)I(st, WAIT_START_fifoFd));
 		break;
 	case OP_CLOSE_SETUP_FDS:
 		if (root_fd >= 0)
@@ -1412,23 +1484,23 @@ static void run_step(const struct step *st)
 		break;
 	case OP_KEYRING:
 		/* a kernel without keyrings (or a seccomp profile denying keyctl) is not an error, as in runc */
-		if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, S(st, 0)) < 0 &&
+		if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, S(st, KEYRING_name)) < 0 &&
 		    errno != ENOSYS && errno != EPERM && errno != EACCES)
 			FAIL("join a new session keyring");
 		break;
 	case OP_EXEC:
 		op_exec(st);
 		break;
-	case OP_SETATTR:
+	case OP_SET_ATTR:
 		op_setattr(st);
 		break;
 	case OP_MEMPOLICY:
-		if (syscall(SYS_set_mempolicy, (int)I(st, 0), st->a[1].len ? (const unsigned long *)(const void *)S(st, 1) : NULL,
-			    (unsigned long)st->a[1].len * 8 + 1) < 0)
+		if (syscall(SYS_set_mempolicy, (int)I(st, MEMPOLICY_modeAndFlags), st->a[MEMPOLICY_nodes].len ? (const unsigned long *)(const void *)S(st, MEMPOLICY_nodes) : NULL,
+			    (unsigned long)st->a[MEMPOLICY_nodes].len * 8 + 1) < 0)
 			FAIL_STEP();
 		break;
 	case OP_DEFAULT_HOME:
-		op_default_home((uid_t)I(st, 0));
+		op_default_home((uid_t)I(st, DEFAULT_HOME_uid));
 		break;
 	default:
 		report_error(EINVAL, "unknown plan operation %u", st->op);

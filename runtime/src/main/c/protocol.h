@@ -1,92 +1,184 @@
 /*
- * The wire contract between the Java runtime and jrun-init.  The Java side mirrors every
- * number here in dev.jrun.runtime.plan.Op and dev.jrun.runtime.process.Wire; a change on one
- * side without the other is caught by PlanProtocolTest, which parses this header.
- *
- * Framing on the sync socket (SOCK_STREAM, both directions):
- *   u32 type, u32 length, length bytes of payload   (little endian)
- * Plan payload:
- *   "JRP1", u32 step count, then per step: u16 op, u16 argc, argc arguments, each
- *   u8 kind 'i' (i64) | 's' (u32 len + bytes) | 'v' (u32 count, then count x (u32 len + bytes)).
+ * The protocol between the Java runtime and jrun-init.  GENERATED from dev.jrun.runtime.process.Wire
+ * and dev.jrun.runtime.plan.{Op,Step,Resolve,ProcGuard} by PlanProtocolTest: do not edit; after a
+ * change on the Java side run
+ *   mvn test -pl runtime -am -Dtest=PlanProtocolTest -Djrun.updateGolden=true
+ * Framing and payloads are described in Wire's documentation.
  */
 #ifndef JRUN_PROTOCOL_H
 #define JRUN_PROTOCOL_H
 
-/* message types */
-#define MSG_PLAN        1   /* java -> init: the plan */
-#define MSG_ACK         2   /* java -> init: carry on; payload depends on the sync tag */
-#define MSG_ABORT       3   /* java -> init: give up quietly */
-#define MSG_SYNC        10  /* init -> java: u32 tag; waits for ACK */
-#define MSG_CHILD_PID   11  /* init -> java: i32 host pid of the forked stage 2 */
-#define MSG_ERROR       12  /* init -> java: i32 step, i32 errno, detail string */
-#define MSG_CREATED     13  /* init -> java: ready, about to wait for start */
-#define MSG_FD          14  /* init -> java: u32 kind, plus one fd as SCM_RIGHTS */
-
-/* sync tags */
-#define SYNC_CGROUP     1   /* place me (stage 1) in the container's cgroup */
-#define SYNC_USERNS     2   /* write uid/gid maps for me (stage 1) */
-#define SYNC_HOOKS      3   /* run prestart/createRuntime hooks; ACK carries the state JSON */
-#define SYNC_SECCOMP    4   /* a listener fd was sent (MSG_FD); hand it to the listener */
-
-/* fd kinds for MSG_FD */
+/* Wire */
+#define MSG_PLAN 1
+#define MSG_ACK 2
+#define MSG_SYNC 10
+#define MSG_CHILD_PID 11
+#define MSG_ERROR 12
+#define MSG_CREATED 13
+#define MSG_FD 14
+#define MSG_HOOK_FAILED 15
+#define SYNC_CGROUP 1
+#define SYNC_USERNS 2
+#define SYNC_HOOKS 3
+#define SYNC_SECCOMP 4
 #define FD_SECCOMP_LISTENER 1
 
-/* plan operations */
-#define OP_SYNC               1   /* tag */
-#define OP_SETNS              2   /* path, nstype */
-#define OP_UNSHARE            3   /* clone flags */
-#define OP_PROC_WRITE         4   /* path relative to /proc, data */
-#define OP_FORK               5   /* stage 1 reports the child's pid and exits */
-#define OP_ROOT_PROPAGATION   6   /* mount flags applied to / */
-#define OP_PREPARE_ROOTFS     7   /* rootfs path, parent mount point to make private ("" = none) */
-#define OP_BIND               8   /* source, dest, recursive, set, clr, rset, rclr, propagation, prop_recursive, resolve, proc_ok */
-#define OP_MOUNT_FS           9   /* fstype, source, dest, params, attr_set, attr_clr, propagation, resolve, proc_ok */
-#define OP_MKNOD              10  /* dest, mode, major, minor, uid, gid */
-#define OP_BIND_DEVICE        11  /* host path, dest */
-#define OP_SYMLINK            12  /* target, dest */
-#define OP_MKDIR              13  /* dest, mode */
-#define OP_CONSOLE            14  /* console socket fd, rows, cols, uid, gid, 1 = bind it on dev/console */
-#define OP_MASK               15  /* dest */
-#define OP_READONLY           16  /* dest */
-#define OP_RUN_HOOK           17  /* path, args, env, timeout seconds; stdin = last ACK payload */
-#define OP_ROOT_READONLY      18
-#define OP_PIVOT_ROOT         19
-#define OP_MOVE_ROOT          20  /* --no-pivot: MS_MOVE the rootfs onto / and chroot */
-#define OP_SETHOSTNAME        21  /* name */
-#define OP_SETDOMAINNAME      22  /* name */
-#define OP_SETRLIMIT          23  /* resource, soft, hard */
-#define OP_PERSONALITY        24  /* persona */
-#define OP_SCHED              25  /* policy, flags, nice, priority, runtime, deadline, period */
-#define OP_IOPRIO             26  /* ioprio value */
-#define OP_AFFINITY           27  /* cpu mask bytes */
-#define OP_NO_NEW_PRIVS       28
-#define OP_SECCOMP            29  /* filter flags, bpf bytes, 1 = send the listener fd */
-#define OP_CAP_BOUNDING       30  /* mask of capabilities to keep */
-#define OP_SETGROUPS          31  /* packed u32 gids */
-#define OP_SETGID             32  /* gid */
-#define OP_SETUID             33  /* uid; capabilities are kept across the change */
-#define OP_CAPSET             34  /* effective, permitted, inheritable */
-#define OP_AMBIENT            35  /* mask to raise */
-#define OP_UMASK              36  /* mask */
-#define OP_CHDIR              37  /* path */
-#define OP_SETSID             38
-#define OP_CTTY               39  /* the console peer becomes stdio and the controlling tty */
-#define OP_LOOKUP_EXEC        40  /* argv[0], PATH value */
-#define OP_REPORT_CREATED     41
-#define OP_WAIT_START         42  /* fifo fd */
-#define OP_EXEC               43  /* argv, env */
-#define OP_CLOSE_SETUP_FDS    44
-#define OP_KEYRING            45  /* session keyring name */
-#define OP_SET_CTTY_FD        46  /* fd given to the init (exec with a console socket) */
-#define OP_SETATTR            47  /* dest, set, clr, recursive: change an existing mount */
-#define OP_DEFAULT_HOME       48  /* uid: add HOME from the container's /etc/passwd to the exec env */
-#define OP_MEMPOLICY          49  /* mode | flags, node mask bytes */
-#define OP_SETNS_FD           50  /* fd (a pidfd), namespace flags: join them all at once */
-#define OP_OPEN_ROOT          51  /* exec: the container's / (where setns left us) becomes the root fd */
-#define OP_MOUNT_GUARD        52  /* dir, allowed paths: no later mount may resolve into dir (or onto the rootfs) */
+/* Resolve */
+#define RES_IN_ROOT 0
+#define RES_NO_SYMLINKS 1
 
-/* resolve modes for mount destinations */
-#define RES_IN_ROOT           0   /* symlinks are followed, but never out of the rootfs */
-#define RES_NO_SYMLINKS       1   /* any symlink in the path is refused (proc, sysfs) */
+/* ProcGuard */
+#define PROC_NOT_ON_PROC 0
+#define PROC_ALLOWED_ON_PROC 1
+#define PROC_IF_SOURCE_IS_PROCFS 2
+
+/* operations */
+#define OP_SYNC 1
+#define OP_REPORT_CREATED 2
+#define OP_WAIT_START 3
+#define OP_SETNS 4
+#define OP_SETNS_FD 5
+#define OP_UNSHARE 6
+#define OP_FORK 7
+#define OP_PROC_WRITE 8
+#define OP_ROOT_PROPAGATION 9
+#define OP_PREPARE_ROOTFS 10
+#define OP_MOUNT_GUARD 11
+#define OP_BIND 12
+#define OP_MOUNT_FS 13
+#define OP_SET_ATTR 14
+#define OP_MKNOD 15
+#define OP_BIND_DEVICE 16
+#define OP_SYMLINK 17
+#define OP_MASK 18
+#define OP_READONLY 19
+#define OP_ROOT_READONLY 20
+#define OP_PIVOT_ROOT 21
+#define OP_MOVE_ROOT 22
+#define OP_OPEN_ROOT 23
+#define OP_CONSOLE 24
+#define OP_CTTY 25
+#define OP_RUN_HOOK 26
+#define OP_SET_HOSTNAME 27
+#define OP_SET_DOMAINNAME 28
+#define OP_KEYRING 29
+#define OP_SET_RLIMIT 30
+#define OP_PERSONALITY 31
+#define OP_SCHED 32
+#define OP_IOPRIO 33
+#define OP_AFFINITY 34
+#define OP_MEMPOLICY 35
+#define OP_SETSID 36
+#define OP_NO_NEW_PRIVS 37
+#define OP_SECCOMP 38
+#define OP_CAP_BOUNDING 39
+#define OP_SET_GROUPS 40
+#define OP_SET_GID 41
+#define OP_SET_UID 42
+#define OP_CAPSET 43
+#define OP_AMBIENT 44
+#define OP_UMASK 45
+#define OP_CLOSE_SETUP_FDS 46
+#define OP_CHDIR 47
+#define OP_LOOKUP_EXEC 48
+#define OP_DEFAULT_HOME 49
+#define OP_EXEC 50
+#define OP_LAST 50
+
+/* each operation's arguments: 'i' integer, 's' string or bytes, 'v' list of strings */
+static const char *const op_signature[OP_LAST + 1] = {
+	[OP_SYNC] = "i",
+	[OP_REPORT_CREATED] = "",
+	[OP_WAIT_START] = "i",
+	[OP_SETNS] = "si",
+	[OP_SETNS_FD] = "ii",
+	[OP_UNSHARE] = "i",
+	[OP_FORK] = "",
+	[OP_PROC_WRITE] = "ss",
+	[OP_ROOT_PROPAGATION] = "i",
+	[OP_PREPARE_ROOTFS] = "ss",
+	[OP_MOUNT_GUARD] = "sv",
+	[OP_BIND] = "ssiiiiiiiii",
+	[OP_MOUNT_FS] = "sssviiiii",
+	[OP_SET_ATTR] = "siii",
+	[OP_MKNOD] = "siiiii",
+	[OP_BIND_DEVICE] = "ss",
+	[OP_SYMLINK] = "ss",
+	[OP_MASK] = "s",
+	[OP_READONLY] = "s",
+	[OP_ROOT_READONLY] = "",
+	[OP_PIVOT_ROOT] = "",
+	[OP_MOVE_ROOT] = "",
+	[OP_OPEN_ROOT] = "",
+	[OP_CONSOLE] = "iiiiii",
+	[OP_CTTY] = "",
+	[OP_RUN_HOOK] = "ssvvi",
+	[OP_SET_HOSTNAME] = "s",
+	[OP_SET_DOMAINNAME] = "s",
+	[OP_KEYRING] = "s",
+	[OP_SET_RLIMIT] = "iii",
+	[OP_PERSONALITY] = "i",
+	[OP_SCHED] = "iiiiiii",
+	[OP_IOPRIO] = "i",
+	[OP_AFFINITY] = "s",
+	[OP_MEMPOLICY] = "is",
+	[OP_SETSID] = "",
+	[OP_NO_NEW_PRIVS] = "",
+	[OP_SECCOMP] = "isi",
+	[OP_CAP_BOUNDING] = "i",
+	[OP_SET_GROUPS] = "s",
+	[OP_SET_GID] = "i",
+	[OP_SET_UID] = "i",
+	[OP_CAPSET] = "iii",
+	[OP_AMBIENT] = "i",
+	[OP_UMASK] = "i",
+	[OP_CLOSE_SETUP_FDS] = "",
+	[OP_CHDIR] = "s",
+	[OP_LOOKUP_EXEC] = "ss",
+	[OP_DEFAULT_HOME] = "i",
+	[OP_EXEC] = "vv",
+};
+
+/* argument positions, by name */
+enum { SYNC_tag };
+enum { WAIT_START_fifoFd };
+enum { SETNS_path, SETNS_type };
+enum { SETNS_FD_pidfd, SETNS_FD_types };
+enum { UNSHARE_flags };
+enum { PROC_WRITE_path, PROC_WRITE_data };
+enum { ROOT_PROPAGATION_flags };
+enum { PREPARE_ROOTFS_rootfs, PREPARE_ROOTFS_parentMount };
+enum { MOUNT_GUARD_dir, MOUNT_GUARD_allowed };
+enum { BIND_source, BIND_dest, BIND_recursive, BIND_set, BIND_clear, BIND_recursiveSet, BIND_recursiveClear, BIND_propagation, BIND_propagationRecursive, BIND_resolve, BIND_procPolicy };
+enum { MOUNT_FS_fstype, MOUNT_FS_source, MOUNT_FS_dest, MOUNT_FS_params, MOUNT_FS_set, MOUNT_FS_clear, MOUNT_FS_propagation, MOUNT_FS_resolve, MOUNT_FS_procPolicy };
+enum { SET_ATTR_dest, SET_ATTR_set, SET_ATTR_clear, SET_ATTR_recursive };
+enum { MKNOD_path, MKNOD_mode, MKNOD_major, MKNOD_minor, MKNOD_uid, MKNOD_gid };
+enum { BIND_DEVICE_hostPath, BIND_DEVICE_dest };
+enum { SYMLINK_target, SYMLINK_path };
+enum { MASK_path };
+enum { READONLY_path };
+enum { CONSOLE_socketFd, CONSOLE_rows, CONSOLE_cols, CONSOLE_uid, CONSOLE_gid, CONSOLE_bindDevConsole };
+enum { RUN_HOOK_name, RUN_HOOK_path, RUN_HOOK_args, RUN_HOOK_env, RUN_HOOK_timeoutSeconds };
+enum { SET_HOSTNAME_name };
+enum { SET_DOMAINNAME_name };
+enum { KEYRING_name };
+enum { SET_RLIMIT_resource, SET_RLIMIT_soft, SET_RLIMIT_hard };
+enum { PERSONALITY_persona };
+enum { SCHED_policy, SCHED_flags, SCHED_nice, SCHED_priority, SCHED_runtime, SCHED_deadline, SCHED_period };
+enum { IOPRIO_value };
+enum { AFFINITY_mask };
+enum { MEMPOLICY_modeAndFlags, MEMPOLICY_nodes };
+enum { SECCOMP_flags, SECCOMP_program, SECCOMP_sendListener };
+enum { CAP_BOUNDING_keep };
+enum { SET_GROUPS_gids };
+enum { SET_GID_gid };
+enum { SET_UID_uid };
+enum { CAPSET_effective, CAPSET_permitted, CAPSET_inheritable };
+enum { AMBIENT_raise };
+enum { UMASK_mask };
+enum { CHDIR_path };
+enum { LOOKUP_EXEC_name, LOOKUP_EXEC_path };
+enum { DEFAULT_HOME_uid };
+enum { EXEC_argv, EXEC_env };
 
 #endif

@@ -1,6 +1,8 @@
 package dev.jrun.runtime;
 
-import dev.jrun.runtime.plan.MountOptions;
+import dev.jrun.runtime.plan.Unsupported;
+import dev.jrun.spec.linux.MountOptions;
+import dev.jrun.spec.linux.NamespaceType;
 import dev.jrun.runtime.plan.ProcessAttributes;
 import dev.jrun.runtime.seccomp.SeccompFeatures;
 import dev.jrun.spec.OciVersion;
@@ -16,15 +18,19 @@ public final class FeaturesReport {
     /** The hooks jrun runs, in the order the spec lists them. */
     public static final List<String> HOOKS = List.of("prestart", "createRuntime", "createContainer", "startContainer",
             "poststart", "poststop");
-    public static final List<String> NAMESPACES = List.of("cgroup", "ipc", "mount", "network", "pid", "time", "user",
-            "uts");
 
     private FeaturesReport() {
     }
 
+    private static List<String> mountOptions() {
+        List<String> names = new java.util.ArrayList<>(MountOptions.all());
+        names.removeAll(Unsupported.MOUNT_OPTIONS);
+        return names;
+    }
+
     public static Features build() {
         Features.Linux linux = new Features.Linux(
-                NAMESPACES,
+                NamespaceType.types(),
                 Capabilities.all(),
                 new Features.Cgroup(true, true, false, false, true),
                 SeccompFeatures.detect(),
@@ -35,6 +41,6 @@ public final class FeaturesReport {
                         List.copyOf(ProcessAttributes.MEMPOLICY_FLAGS.keySet())),
                 new Features.MountExtensions(new Features.Enabled(false)),
                 new Features.Enabled(false));
-        return new Features(OciVersion.MIN, OciVersion.CURRENT, HOOKS, MountOptions.known(), linux, null, null);
+        return new Features(OciVersion.MIN, OciVersion.CURRENT, HOOKS, mountOptions(), linux, null, null);
     }
 }

@@ -290,7 +290,8 @@ class ProbeTest {
 
         Map<String, Object> spin = run("spin", "0.1").json();
         assertTrue((Double) spin.get("spun") >= 0.1);
-        assertTrue((Double) spin.get("cpu_seconds") > 0.05, "busy loop burns CPU: " + spin);
+        // the share of the 0.1 s it gets depends on how loaded the machine is; that it spins at all does not
+        assertTrue((Double) spin.get("cpu_seconds") > 0 && (Long) spin.get("iterations") > 0, "busy loop: " + spin);
     }
 
     @Test

@@ -76,10 +76,10 @@ class HooksTest extends ContainerTest {
     void aFailingPrestartHookFailsCreateAndCleansUp() throws Exception {
         String id = newId();
         Bundle b = bundle(id, c -> c.addHook("prestart",
-                new Hook("/bin/sh", List.of("sh", "-c", "echo broken >&2; exit 3"), null, null)));
+                new Hook("/bin/sh", List.of("sh", "-c", "echo out; echo broken >&2; exit 3"), null, null)));
         Result r = jrun("create", "--bundle", b.dir().toString(), id);
         assertEquals(1, r.status());
-        assertEquals("error running prestart hook #0 (/bin/sh): exit status 3, output: broken\n", r.err());
+        assertEquals("error running prestart hook #0: exit status 3, stdout: out, stderr: broken\n", r.err());
         assertFalse(Files.exists(root.resolve(id)));
         assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory/jrun-test", id)));
     }
@@ -93,7 +93,7 @@ class HooksTest extends ContainerTest {
         Result r = jrun("create", "--bundle", b.dir().toString(), id);
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         assertEquals(1, r.status());
-        assertEquals("error running createRuntime hook #0 (/bin/sh): timed out after 1s\n", r.err());
+        assertEquals("error running createRuntime hook #0: hook ran past specified timeout of 1.0s\n", r.err());
         assertTrue(seconds < 10, "took " + seconds + "s");
         assertFalse(Files.exists(root.resolve(id)));
     }
@@ -105,8 +105,35 @@ class HooksTest extends ContainerTest {
                 new Hook("/bin/false", null, null, null)));
         Result r = jrun("create", "--bundle", b.dir().toString(), id);
         assertEquals(1, r.status());
-        assertEquals("run createContainer hook #0 (/bin/false): hook /bin/false: exit status 1\n", r.err());
+        assertEquals("error running createContainer hook #0: exit status 1, stdout: , stderr: \n", r.err());
         assertFalse(Files.exists(root.resolve(id)));
+    }
+
+    /**
+     * The hooks jrun runs itself and those jrun-init runs in the container report failures in
+     * the same words: here the same failing hook as prestart (the parent), as createContainer
+     * (jrun-init, reporting to the parent) and as startContainer (jrun-init, after create
+     * returned, on the container's stderr).
+     */
+    @Test
+    void everyRunnerReportsTheSameFailureTheSameWay() throws Exception {
+        Hook failing = new Hook("/bin/sh", List.of("sh", "-c", "echo out; echo err >&2; exit 4"), null, null);
+        Hook slow = new Hook("/bin/sh", List.of("sh", "-c", "sleep 30"), null, 1L);
+        for (Hook hook : List.of(failing, slow)) {
+            String expected = hook == failing ? "exit status 4, stdout: out, stderr: err"
+                    : "hook ran past specified timeout of 1.0s";
+            for (String kind : List.of("prestart", "createContainer")) {
+                String id = newId();
+                Bundle b = bundle(id, c -> c.addHook(kind, hook));
+                Result r = jrun("create", "--bundle", b.dir().toString(), id);
+                assertEquals("error running " + kind + " hook #0: " + expected + "\n", r.err());
+            }
+            String id = newId();
+            Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "exit", "0").addHook("startContainer", hook));
+            Result r = jrun("run", "--bundle", b.dir().toString(), id);
+            assertEquals(1, r.status(), "the container's process never runs");
+            assertTrue(r.err().contains("error running startContainer hook #0: " + expected + "\n"), r.err());
+        }
     }
 
     @Test
@@ -117,10 +144,11 @@ class HooksTest extends ContainerTest {
                 .addHook("poststop", new Hook("/nonexistent/hook", null, null, null)));
         jrun("create", "--bundle", b.dir().toString(), id).ok();
         Result started = jrun("start", id).ok();
-        assertTrue(started.err().contains("poststart hook #0 (/bin/false): exit status 1"), started.err());
+        assertTrue(started.err().contains("error running poststart hook #0: exit status 1"), started.err());
         assertStatus("running", jrun("state", id));
         Result deleted = jrun("delete", "--force", id).ok();
-        assertTrue(deleted.err().contains("poststop hook #0 (/nonexistent/hook)"), deleted.err());
+        assertTrue(deleted.err().contains("error running poststop hook #0: fork/exec /nonexistent/hook: "
+                + "no such file or directory"), deleted.err());
         assertFalse(Files.exists(root.resolve(id)));
     }
 }

@@ -3,7 +3,6 @@ package dev.jrun.runtime.container;
 import dev.jrun.runtime.cgroups.CgroupException;
 import dev.jrun.runtime.cgroups.CgroupManager;
 import dev.jrun.runtime.hooks.HookRunner;
-import dev.jrun.runtime.linux.Errno;
 import dev.jrun.runtime.linux.NativeException;
 import dev.jrun.runtime.linux.Syscalls;
 import dev.jrun.runtime.process.Foreground;
@@ -26,6 +25,7 @@ import java.util.function.Consumer;
  */
 public final class Containers {
     private final StateStore store;
+    private final Host host;
     private final Consumer<String> warn;
     private final Consumer<String> debug;
 
@@ -34,7 +34,12 @@ public final class Containers {
      * @param debug where --debug detail goes (the executor's plans), or null when not wanted
      */
     public Containers(Path root, Consumer<String> warn, Consumer<String> debug) {
+        this(root, new LinuxHost(), warn, debug);
+    }
+
+    public Containers(Path root, Host host, Consumer<String> warn, Consumer<String> debug) {
         this.store = new StateStore(root);
+        this.host = host;
         this.warn = warn;
         this.debug = debug;
     }
@@ -51,7 +56,7 @@ public final class Containers {
     public View state(String id) throws JrunException, IOException {
         StateStore.checkId(id);
         ContainerState s = store.read(id);
-        return new View(s, StatusProbe.status(s, store.dir(id)));
+        return new View(s, StatusProbe.status(host, s, store.dir(id)));
     }
 
     public List<View> list() throws IOException {
@@ -70,7 +75,7 @@ public final class Containers {
         StateStore.checkId(id);
         Bundle bundle = Bundle.load(options.bundle());
         bundle.warnings().forEach(warn);
-        return new Creator(store, Syscalls.get(), id, bundle, options, -1, warn, debug).create();
+        return new Creator(store, host, id, bundle, options, -1, warn, debug).create();
     }
 
     /**
@@ -83,14 +88,15 @@ public final class Containers {
         StateStore.checkId(id);
         Bundle bundle = Bundle.load(options.bundle());
         bundle.warnings().forEach(warn);
-        Syscalls sys = Syscalls.get();
+        Syscalls sys = host.sys();
         boolean proxyTty = !detach && bundle.spec().process().isTerminal() && options.consoleSocket() == null;
         int[] console = null;
         try {
             if (proxyTty) {
                 console = sys.socketPair();
             }
-            ContainerState s = new Creator(store, sys, id, bundle, options, console == null ? -1 : console[1], warn, debug).create();
+            ContainerState s = new Creator(store, host, id, bundle, options, console == null ? -1 : console[1], warn,
+                    debug).create();
             if (detach) {
                 startOrDelete(id);
                 return 0;
@@ -131,7 +137,7 @@ public final class Containers {
         ContainerState s;
         try (StateStore.Lock lock = store.lock(id)) {
             s = store.read(id);
-            Status status = StatusProbe.status(s, store.dir(id));
+            Status status = StatusProbe.status(host, s, store.dir(id));
             switch (status) {
                 case CREATED -> { }
                 case STOPPED -> throw new JrunException("cannot start a container that has stopped");
@@ -148,7 +154,7 @@ public final class Containers {
         if (s.poststartHooks()) {
             Spec spec = snapshot(id);
             byte[] state = StateDocuments.ociState(id, Status.RUNNING, s.pid(), s.bundle(), s.annotations());
-            new HookRunner(Syscalls.get()).runAllWarn("poststart", spec.hooks().poststart(), state).forEach(warn);
+            new HookRunner(host.sys()).runAllWarn("poststart", spec.hooks().poststart(), state).forEach(warn);
         }
     }
 
@@ -165,7 +171,7 @@ public final class Containers {
     public void kill(String id, int signal, boolean all) throws JrunException, IOException {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState s = store.read(id);
-            Status status = StatusProbe.status(s, store.dir(id));
+            Status status = StatusProbe.status(host, s, store.dir(id));
             if (status == Status.STOPPED) {
                 throw new JrunException("container not running");
             }
@@ -184,7 +190,7 @@ public final class Containers {
                 }
                 return;
             }
-            CgroupManager cg = CgroupManager.fromPaths(s.cgroupPaths());
+            CgroupManager cg = host.cgroup(s.cgroupPaths());
             if (signal == SIGKILL && cg.killAll()) {
                 return;
             }
@@ -200,24 +206,11 @@ public final class Containers {
         }
     }
 
-    /**
-     * The JDK sends SIGKILL and SIGTERM itself, so containerd's common calls never load the
-     * native library; other signals go through kill(2).
-     *
-     * @return false if the process does not exist
-     */
-    private static boolean send(int pid, int signal) throws JrunException {
-        if (signal == SIGKILL || signal == SIGTERM) {
-            java.util.Optional<ProcessHandle> p = ProcessHandle.of(pid);
-            return p.isPresent() && (signal == SIGKILL ? p.get().destroyForcibly() : p.get().destroy());
-        }
+    /** @return false if the process does not exist */
+    private boolean send(int pid, int signal) throws JrunException {
         try {
-            Syscalls.get().kill(pid, signal);
-            return true;
+            return host.signal(pid, signal);
         } catch (NativeException e) {
-            if (e.errno() == Errno.ESRCH) {
-                return false;
-            }
             throw new JrunException(e.getMessage(), e);
         }
     }
@@ -230,7 +223,7 @@ public final class Containers {
                 throw JrunException.notFound(id);
             }
             ContainerState s = store.read(id);
-            Status status = StatusProbe.status(s, store.dir(id));
+            Status status = StatusProbe.status(host, s, store.dir(id));
             switch (status) {
                 case STOPPED -> { }
                 case CREATED -> killAndWait(s);
@@ -248,10 +241,10 @@ public final class Containers {
     private void killAndWait(ContainerState s) throws JrunException, IOException {
         signal(s, SIGKILL, true);
         send(s.pid(), SIGKILL); // in case the init is not where its cgroup says
-        for (int i = 0; i < 5000 && StatusProbe.initAlive(s); i++) {
+        for (int i = 0; i < 5000 && StatusProbe.initAlive(host, s); i++) {
             sleep(1);
         }
-        if (StatusProbe.initAlive(s)) {
+        if (StatusProbe.initAlive(host, s)) {
             throw new JrunException("container init (pid " + s.pid() + ") did not die after SIGKILL");
         }
     }
@@ -264,14 +257,14 @@ public final class Containers {
         StateStore.Creating c = store.readCreating(id);
         if (c != null) {
             if (c.pid() > 0) {
-                ProcStat stat = ProcStat.read(c.pid());
+                ProcStat stat = host.stat(c.pid());
                 if (stat != null && stat.startTime() == c.pidStartTime()) {
                     send(c.pid(), SIGKILL);
                 }
             }
             if (!c.newCgroupPaths().isEmpty()) {
                 try {
-                    emptyAndRemove(CgroupManager.fromPaths(c.newCgroupPaths()));
+                    emptyAndRemove(host.cgroup(c.newCgroupPaths()));
                 } catch (CgroupException e) {
                     throw new JrunException(e.getMessage(), e);
                 }
@@ -283,20 +276,20 @@ public final class Containers {
     /** Removes the cgroup and the state; runs poststop hooks (failures are warnings). */
     private void destroy(ContainerState s) throws JrunException, IOException {
         try {
-            emptyAndRemove(CgroupManager.fromPaths(s.cgroupPaths()));
+            emptyAndRemove(host.cgroup(s.cgroupPaths()));
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
         if (s.poststopHooks()) {
             Spec spec = snapshot(s.id());
             byte[] state = StateDocuments.ociState(s.id(), Status.STOPPED, 0, s.bundle(), s.annotations());
-            new HookRunner(Syscalls.get()).runAllWarn("poststop", spec.hooks().poststop(), state).forEach(warn);
+            new HookRunner(host.sys()).runAllWarn("poststop", spec.hooks().poststop(), state).forEach(warn);
         }
         store.remove(s.id());
     }
 
     /** Stragglers that outlived the init (no pid namespace) must not keep the cgroup alive. */
-    private static void emptyAndRemove(CgroupManager cg) throws JrunException, CgroupException {
+    private void emptyAndRemove(CgroupManager cg) throws JrunException, CgroupException {
         for (int i = 0; i < 100 && !cg.pids().isEmpty(); i++) {
             for (int pid : cg.pids()) {
                 send(pid, SIGKILL);
@@ -318,7 +311,7 @@ public final class Containers {
             throws JrunException, IOException {
         StateStore.checkId(id);
         ContainerState s = store.read(id);
-        Status status = StatusProbe.status(s, store.dir(id));
+        Status status = StatusProbe.status(host, s, store.dir(id));
         if (status == Status.STOPPED) {
             throw new JrunException("cannot exec in a stopped container");
         }
@@ -342,17 +335,17 @@ public final class Containers {
         } catch (dev.jrun.runtime.seccomp.SeccompException e) {
             throw new JrunException(e.getMessage(), e);
         }
-        return new Execer(store, Syscalls.get(), id, options, debug).exec(s, spec, p, seccomp == null ? null : seccomp.program());
+        return new Execer(store, host, id, options, debug).exec(s, spec, p, seccomp == null ? null : seccomp.program());
     }
 
     public void pause(String id) throws JrunException, IOException {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState s = store.read(id);
-            Status status = StatusProbe.status(s, store.dir(id));
+            Status status = StatusProbe.status(host, s, store.dir(id));
             if (status != Status.RUNNING && status != Status.CREATED) {
                 throw new JrunException("container not running");
             }
-            CgroupManager.fromPaths(s.cgroupPaths()).setFrozen(true);
+            host.cgroup(s.cgroupPaths()).setFrozen(true);
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
@@ -361,10 +354,10 @@ public final class Containers {
     public void resume(String id) throws JrunException, IOException {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState s = store.read(id);
-            if (StatusProbe.status(s, store.dir(id)) != Status.PAUSED) {
+            if (StatusProbe.status(host, s, store.dir(id)) != Status.PAUSED) {
                 throw new JrunException("container not paused");
             }
-            CgroupManager.fromPaths(s.cgroupPaths()).setFrozen(false);
+            host.cgroup(s.cgroupPaths()).setFrozen(false);
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
@@ -374,7 +367,7 @@ public final class Containers {
     public List<Integer> pids(String id) throws JrunException, IOException {
         ContainerState s = store.read(id);
         try {
-            return CgroupManager.fromPaths(s.cgroupPaths()).pids();
+            return host.cgroup(s.cgroupPaths()).pids();
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
@@ -387,7 +380,7 @@ public final class Containers {
     public void update(String id, dev.jrun.spec.model.LinuxResources update) throws JrunException, IOException {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState s = store.read(id);
-            if (StatusProbe.status(s, store.dir(id)) == Status.STOPPED) {
+            if (StatusProbe.status(host, s, store.dir(id)) == Status.STOPPED) {
                 throw new JrunException("container not running");
             }
             Spec spec = snapshot(id);
@@ -397,7 +390,7 @@ public final class Containers {
             if (report.hasErrors()) {
                 throw new JrunException(report.errorText());
             }
-            CgroupManager.fromPaths(s.cgroupPaths()).update(merged);
+            host.cgroup(s.cgroupPaths()).update(merged);
             dev.jrun.spec.model.Linux l = spec.linux();
             Spec updated = new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), spec.domainname(),
                     spec.mounts(), spec.hooks(), spec.annotations(), new dev.jrun.spec.model.Linux(l.uidMappings(),
@@ -419,11 +412,11 @@ public final class Containers {
 
     public dev.jrun.runtime.cgroups.CgroupStats stats(String id) throws JrunException, IOException {
         ContainerState s = store.read(id);
-        if (StatusProbe.status(s, store.dir(id)) == Status.STOPPED) {
+        if (StatusProbe.status(host, s, store.dir(id)) == Status.STOPPED) {
             throw new JrunException("container not running");
         }
         try {
-            return CgroupManager.fromPaths(s.cgroupPaths()).stats();
+            return host.cgroup(s.cgroupPaths()).stats();
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }

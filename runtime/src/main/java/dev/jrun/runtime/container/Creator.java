@@ -1,7 +1,6 @@
 package dev.jrun.runtime.container;
 
 import dev.jrun.runtime.cgroups.CgroupException;
-import dev.jrun.runtime.cgroups.CgroupHost;
 import dev.jrun.runtime.cgroups.CgroupManager;
 import dev.jrun.runtime.hooks.HookException;
 import dev.jrun.runtime.hooks.HookRunner;
@@ -35,6 +34,7 @@ import java.util.function.Consumer;
  */
 final class Creator {
     private final StateStore store;
+    private final Host host;
     private final Syscalls sys;
     private final String id;
     private final Bundle bundle;
@@ -52,12 +52,13 @@ final class Creator {
      * @param internalConsoleFd our end of a console socket `run` made itself (a tty proxied by
      *     jrun), or -1
      */
-    Creator(StateStore store, Syscalls sys, String id, Bundle bundle, CreateOptions options, int internalConsoleFd,
+    Creator(StateStore store, Host host, String id, Bundle bundle, CreateOptions options, int internalConsoleFd,
             Consumer<String> warn, Consumer<String> debug) {
         this.warn = warn;
         this.debug = debug;
         this.store = store;
-        this.sys = sys;
+        this.host = host;
+        this.sys = host.sys();
         this.id = id;
         this.bundle = bundle;
         this.options = options;
@@ -66,12 +67,7 @@ final class Creator {
 
     ContainerState create() throws JrunException, IOException {
         Spec spec = bundle.spec();
-        if (spec.process().isTerminal() && options.consoleSocket() == null && internalConsoleFd < 0) {
-            throw new JrunException("cannot allocate tty if jrun will detach without setting console socket");
-        }
-        if (!spec.process().isTerminal() && options.consoleSocket() != null) {
-            throw new JrunException("cannot use console socket if jrun will not detach or allocate tty");
-        }
+        ConsoleRules.check(spec.process().isTerminal(), options.consoleSocket() != null, internalConsoleFd < 0);
         StateStore.Lock lock = store.reserve(id);
         boolean done = false;
         try {
@@ -105,7 +101,7 @@ final class Creator {
             throw new JrunException(e.getMessage(), e);
         }
         try {
-            cgroup = CgroupManager.forNewContainer(CgroupHost.detect(), spec.linux().cgroupsPath(), id);
+            cgroup = host.newCgroup(spec.linux().cgroupsPath(), id);
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
@@ -123,16 +119,18 @@ final class Creator {
             Executor executor = new Executor(options.preserveFds());
             int fifoChild = executor.pass(fifoFd);
             int consoleChild = consoleFd >= 0 ? executor.pass(consoleFd) : -1;
-            InitPlan plan = PlanCompiler.compile(spec, new PlanContext(id, bundle.dir(), bundle.rootfs(),
-                    parentMountToPrivatize(spec), options.noPivot(), options.noNewKeyring(), consoleChild, fifoChild,
-                    Files.exists(Path.of("/proc/kcore")), cgroup.view(), HostLsm.appArmorExecAttr(),
-                    HostLsm.selinuxEnabled(), seccomp == null ? null : seccomp.program()));
+            Host.Facts facts = host.facts();
+            InitPlan plan = PlanCompiler.compile(spec, new PlanContext(
+                    new PlanContext.Container(id, bundle.dir(), bundle.rootfs(), parentMountToPrivatize(spec)),
+                    new PlanContext.Invocation(options.noPivot(), options.noNewKeyring(), consoleChild, fifoChild),
+                    new PlanContext.Host(facts.hasKcore(), cgroup.view(), facts.appArmorExecAttr(), facts.selinux()),
+                    seccomp == null ? null : seccomp.program()));
             if (debug != null) {
                 debug.accept("create " + id + ": jrun-init plan:\n" + plan.render());
             }
             // The executor starts first and waits at its first sync point (joining the cgroup)
             // while the cgroup is made: the two overlap on the machine's cores.
-            Executor.Started started = executor.start(sys);
+            Executor.Started started = host.startExecutor(executor);
             conversation = new InitConversation(sys, plan, started.pid(), false);
             try (SyncSocket socket = started.socket()) {
                 conversation.sendPlan(socket);
@@ -145,7 +143,7 @@ final class Creator {
                 conversation.run(socket, new Parent(spec));
             }
             int init = conversation.child();
-            ProcStat stat = ProcStat.read(init);
+            ProcStat stat = host.stat(init);
             if (stat == null) {
                 throw new JrunException("container init (pid " + init + ") exited during create");
             }
@@ -182,7 +180,7 @@ final class Creator {
                 }
             }
         }
-        ProcStat stat = init > 0 ? ProcStat.read(init) : null;
+        ProcStat stat = init > 0 ? host.stat(init) : null;
         store.writeCreating(id, new StateStore.Creating(cgroup.paths(), newCgroupPaths, init,
                 stat == null ? 0 : stat.startTime()));
     }
@@ -221,7 +219,11 @@ final class Creator {
 
         @Override
         public void writeIdMaps(int stage1) throws JrunException {
-            Creator.writeIdMaps(spec, stage1);
+            try {
+                host.writeIdMaps(stage1, idMap(spec.linux().uidMappings()), idMap(spec.linux().gidMappings()));
+            } catch (IOException e) {
+                throw new JrunException("write uid/gid mappings for the user namespace: " + StateStore.reason(e), e);
+            }
         }
 
         @Override
@@ -249,17 +251,6 @@ final class Creator {
         }
     }
 
-    /** The parent writes the maps while the executor waits inside its new user namespace. */
-    private static void writeIdMaps(Spec spec, int stage1) throws JrunException {
-        Path proc = Path.of("/proc", Integer.toString(stage1));
-        try {
-            Files.writeString(proc.resolve("uid_map"), idMap(spec.linux().uidMappings()));
-            Files.writeString(proc.resolve("gid_map"), idMap(spec.linux().gidMappings()));
-        } catch (IOException e) {
-            throw new JrunException("write uid/gid mappings for the user namespace: " + e.getMessage(), e);
-        }
-    }
-
     private static String idMap(List<LinuxIDMapping> mappings) {
         StringBuilder sb = new StringBuilder();
         for (LinuxIDMapping m : mappings == null ? List.<LinuxIDMapping>of() : mappings) {
@@ -277,7 +268,7 @@ final class Creator {
         if (propagation == null || !propagation.contains("shared")) {
             return "";
         }
-        return Mountinfo.mountPointOf(bundle.rootfs().getParent());
+        return host.mountPointOf(bundle.rootfs().getParent());
     }
 
     /** Kills whatever was started and removes the cgroup; the caller removes the state dir. */

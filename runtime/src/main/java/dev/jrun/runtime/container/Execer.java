@@ -33,6 +33,7 @@ import java.util.Map;
  */
 final class Execer {
     private final StateStore store;
+    private final Host host;
     private final Syscalls sys;
     private final String id;
     private final ExecOptions options;
@@ -41,10 +42,11 @@ final class Execer {
     private InitConversation conversation;
 
     /** @param debug where the plan goes with --debug, or null */
-    Execer(StateStore store, Syscalls sys, String id, ExecOptions options, java.util.function.Consumer<String> debug) {
+    Execer(StateStore store, Host host, String id, ExecOptions options, java.util.function.Consumer<String> debug) {
         this.debug = debug;
         this.store = store;
-        this.sys = sys;
+        this.host = host;
+        this.sys = host.sys();
         this.id = id;
         this.options = options;
     }
@@ -56,32 +58,32 @@ final class Execer {
         boolean done = false;
         try {
             int pidfd = keep(sys.pidfdOpen(state.pid()));
-            if (!StatusProbe.initAlive(state)) {
+            if (!StatusProbe.initAlive(host, state)) {
                 throw new JrunException("cannot exec in a stopped container");
             }
+            ConsoleRules.check(process.isTerminal(), options.consoleSocket() != null, options.detach());
             int consoleFd = -1;
             if (process.isTerminal()) {
                 if (options.consoleSocket() != null) {
                     consoleFd = keep(sys.connectUnix(options.consoleSocket().toString()));
-                } else if (!options.detach()) {
+                } else {
                     console = sys.socketPair();
                     consoleFd = console[1];
-                } else {
-                    throw new JrunException("cannot allocate tty if jrun will detach without setting console socket");
                 }
             }
             Executor executor = new Executor(options.preserveFds());
             int pidfdChild = executor.pass(pidfd);
             int consoleChild = consoleFd >= 0 ? executor.pass(consoleFd) : -1;
-            PlanContext ctx = new PlanContext(id, Path.of(state.bundle()), Path.of(state.rootfs()), "", false, false,
-                    consoleChild, -1, false, null, HostLsm.appArmorExecAttr(), HostLsm.selinuxEnabled(), seccomp);
+            PlanContext ctx = new PlanContext(new PlanContext.Container(id, Path.of(state.bundle()),
+                    Path.of(state.rootfs()), ""), new PlanContext.Invocation(false, false, consoleChild, -1),
+                    new PlanContext.Host(false, null, host.facts().appArmorExecAttr(), host.facts().selinux()), seccomp);
             InitPlan plan = PlanCompiler.compileExec(container, process, ctx,
                     new PlanCompiler.ExecContext(pidfdChild, namespaceFlags(container)));
             List<CgroupManager> cgroups = cgroups(state);
             if (debug != null) {
                 debug.accept("exec in " + id + ": jrun-init plan:\n" + plan.render());
             }
-            Executor.Started started = executor.start(sys);
+            Executor.Started started = host.startExecutor(executor);
             conversation = new InitConversation(sys, plan, started.pid(), true);
             try (SyncSocket socket = started.socket()) {
                 conversation.sendPlan(socket);
@@ -130,7 +132,7 @@ final class Execer {
         long flags = 0;
         for (LinuxNamespace ns : container.linux().namespaces() == null ? List.<LinuxNamespace>of()
                 : container.linux().namespaces()) {
-            flags |= PlanCompiler.namespaceFlag(ns.type());
+            flags |= dev.jrun.spec.linux.NamespaceType.flag(ns.type());
         }
         return flags;
     }
@@ -139,7 +141,7 @@ final class Execer {
     private List<CgroupManager> cgroups(ContainerState state) throws JrunException {
         try {
             if (options.cgroup() == null || options.cgroup().isEmpty()) {
-                return List.of(CgroupManager.fromPaths(state.cgroupPaths()));
+                return List.of(host.cgroup(state.cgroupPaths()));
             }
             String spec = options.cgroup();
             String sub = spec;
@@ -166,7 +168,7 @@ final class Execer {
                 }
                 paths.put(e.getKey(), target.toString());
             }
-            return List.of(CgroupManager.fromPaths(paths));
+            return List.of(host.cgroup(paths));
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }

@@ -1,9 +1,11 @@
 package dev.jrun.runtime.container;
 
+import dev.jrun.runtime.hooks.HookOutcome;
 import dev.jrun.runtime.linux.Errno;
 import dev.jrun.runtime.linux.NativeException;
 import dev.jrun.runtime.linux.Syscalls;
 import dev.jrun.runtime.plan.InitPlan;
+import dev.jrun.runtime.plan.Step;
 import dev.jrun.runtime.process.SyncSocket;
 import dev.jrun.runtime.process.Wire;
 import java.nio.ByteBuffer;
@@ -99,6 +101,7 @@ final class InitConversation {
                     }
                 }
                 case Wire.MSG_ERROR -> throw error(msg);
+                case Wire.MSG_HOOK_FAILED -> throw hookFailed(msg);
                 case Wire.MSG_CREATED -> {
                     if (child <= 0) {
                         throw new JrunException("jrun-init reported ready before the process's pid");
@@ -175,6 +178,22 @@ final class InitConversation {
             text.append(": ").append(Errno.describe(errno));
         }
         return new JrunException(text.toString());
+    }
+
+    /** A hook jrun-init ran failed: the same sentence as for the hooks the parent runs. */
+    private JrunException hookFailed(SyncSocket.Message msg) {
+        ByteBuffer b = msg.buffer();
+        int step = b.getInt();
+        HookOutcome.How how = HookOutcome.How.of(b.getInt());
+        long value = b.getLong();
+        int outLen = b.getInt();
+        byte[] p = msg.payload();
+        String out = new String(p, 20, outLen, StandardCharsets.UTF_8);
+        String err = new String(p, 20 + outLen, p.length - 20 - outLen, StandardCharsets.UTF_8);
+        String message = plan.step(step) instanceof Step.RunHook hook
+                ? new HookOutcome(how, value, out, err).message(hook.name(), hook.path())
+                : "jrun-init reported a hook failure for step " + step + ", which runs no hook";
+        return new JrunException(message);
     }
 
     /** Kills and reaps whatever was started: both are our children (the executor forks with CLONE_PARENT). */

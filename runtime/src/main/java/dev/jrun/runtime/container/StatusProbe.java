@@ -1,6 +1,5 @@
 package dev.jrun.runtime.container;
 
-import dev.jrun.runtime.cgroups.CgroupManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,15 +9,15 @@ import java.nio.file.Path;
  * when the init is gone or its pid was reused (start time differs), paused when the cgroup is
  * frozen, created while exec.fifo waits for start, running otherwise.
  */
-public final class StatusProbe {
+final class StatusProbe {
     private StatusProbe() {
     }
 
-    public static Status status(ContainerState s, Path containerDir) throws IOException {
-        if (!initAlive(s)) {
+    static Status status(Host host, ContainerState s, Path containerDir) throws IOException {
+        if (!initAlive(host, s)) {
             return Status.STOPPED;
         }
-        if (CgroupManager.isFrozen(s.cgroupPaths())) {
+        if (host.frozen(s.cgroupPaths())) {
             return Status.PAUSED;
         }
         if (Files.exists(containerDir.resolve(StateStore.FIFO))) {
@@ -27,11 +26,11 @@ public final class StatusProbe {
         return Status.RUNNING;
     }
 
-    public static boolean initAlive(ContainerState s) throws IOException {
+    static boolean initAlive(Host host, ContainerState s) throws IOException {
         if (s.pid() <= 0) {
             return false;
         }
-        ProcStat stat = ProcStat.read(s.pid());
+        ProcStat stat = host.stat(s.pid());
         return stat != null && !stat.isGone() && stat.startTime() == s.pidStartTime();
     }
 }

@@ -49,20 +49,35 @@ public final class HookRunner {
     }
 
     void run(String kind, int index, Hook hook, byte[] state) throws HookException {
-        String name = kind + " hook #" + index + " (" + hook.path() + ")";
+        HookOutcome failed = execute(hook, state);
+        if (failed != null) {
+            throw new HookException(failed.message(kind, index, hook.path()));
+        }
+    }
+
+    /** Runs one hook to its end (or its timeout); null when it succeeded. */
+    private HookOutcome execute(Hook hook, byte[] state) {
         int[] in = null;
         int[] out = null;
+        int[] err = null;
         int pid = -1;
         try {
             in = sys.pipe();
             out = sys.pipe();
+            err = sys.pipe();
             List<String> argv = hook.args() == null || hook.args().isEmpty() ? List.of(hook.path()) : hook.args();
-            pid = sys.spawn(hook.path(), argv, hook.env() == null ? List.of() : hook.env(),
-                    new int[] {in[0], out[1], out[1]});
+            try {
+                pid = sys.spawn(hook.path(), argv, hook.env() == null ? List.of() : hook.env(),
+                        new int[] {in[0], out[1], err[1]});
+            } catch (NativeException e) {
+                return new HookOutcome(HookOutcome.How.NOT_STARTED, e.errno(), "", "");
+            }
             sys.close(in[0]);
             in[0] = -1;
             sys.close(out[1]);
             out[1] = -1;
+            sys.close(err[1]);
+            err[1] = -1;
             try {
                 sys.writeAll(in[1], state, 0, state.length);
             } catch (NativeException e) {
@@ -70,39 +85,46 @@ public final class HookRunner {
             }
             sys.close(in[1]);
             in[1] = -1;
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            ByteArrayOutputStream stderr = new ByteArrayOutputStream();
             long deadline = hook.timeout() == null || hook.timeout() <= 0 ? Long.MAX_VALUE
                     : System.nanoTime() + hook.timeout() * 1_000_000_000L;
             byte[] buf = new byte[4096];
-            while (true) {
+            int[] streams = {out[0], err[0]};
+            ByteArrayOutputStream[] sinks = {stdout, stderr};
+            while (streams[0] >= 0 || streams[1] >= 0) {
                 long left = deadline == Long.MAX_VALUE ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
                 if (left == 0) {
                     sys.kill(pid, 9);
                     sys.waitpid(pid, false);
                     pid = -1;
-                    throw new HookException("error running " + name + ": timed out after " + hook.timeout() + "s");
+                    return new HookOutcome(HookOutcome.How.TIMED_OUT, hook.timeout(), "", "");
                 }
-                if (!sys.pollIn(new int[] {out[0]}, (int) Math.min(left, Integer.MAX_VALUE))[0]) {
-                    continue;
-                }
-                int n = sys.read(out[0], buf, 0, buf.length);
-                if (n <= 0) {
-                    break;
-                }
-                if (output.size() < MAX_OUTPUT) {
-                    output.write(buf, 0, Math.min(n, MAX_OUTPUT - output.size()));
+                int[] open = streams[0] < 0 ? new int[] {streams[1]} : streams[1] < 0 ? new int[] {streams[0]} : streams;
+                boolean[] ready = sys.pollIn(open, (int) Math.min(left, Integer.MAX_VALUE));
+                for (int k = 0; k < open.length; k++) {
+                    if (!ready[k]) {
+                        continue;
+                    }
+                    int which = open[k] == streams[0] ? 0 : 1;
+                    int n = sys.read(open[k], buf, 0, buf.length);
+                    if (n <= 0) {
+                        streams[which] = -1;
+                    } else if (sinks[which].size() < MAX_OUTPUT) {
+                        sinks[which].write(buf, 0, Math.min(n, MAX_OUTPUT - sinks[which].size()));
+                    }
                 }
             }
             int status = sys.waitpid(pid, false);
             pid = -1;
-            if (!Syscalls.exited(status) || Syscalls.exitCode(status) != 0) {
-                String how = Syscalls.exited(status) ? "exit status " + Syscalls.exitCode(status)
-                        : "killed by signal " + Syscalls.termSignal(status);
-                String text = output.toString(StandardCharsets.UTF_8).trim();
-                throw new HookException("error running " + name + ": " + how + (text.isEmpty() ? "" : ", output: " + text));
+            if (Syscalls.exited(status) && Syscalls.exitCode(status) == 0) {
+                return null;
             }
+            return new HookOutcome(Syscalls.exited(status) ? HookOutcome.How.EXITED : HookOutcome.How.SIGNALED,
+                    Syscalls.exited(status) ? Syscalls.exitCode(status) : Syscalls.termSignal(status),
+                    stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
         } catch (NativeException e) {
-            throw new HookException("error running " + name + ": " + e.getMessage());
+            return new HookOutcome(HookOutcome.How.NOT_STARTED, e.errno(), "", "");
         } finally {
             if (pid > 0) {
                 try {
@@ -114,6 +136,7 @@ public final class HookRunner {
             }
             closeAll(in);
             closeAll(out);
+            closeAll(err);
         }
     }
 

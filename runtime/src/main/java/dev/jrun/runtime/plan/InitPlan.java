@@ -1,126 +1,175 @@
 package dev.jrun.runtime.plan;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** The ordered steps jrun-init performs, and their binary form for the sync socket. */
-public record InitPlan(List<Step> steps) {
+public record InitPlan(List<Entry> entries) {
     public InitPlan {
-        steps = List.copyOf(steps);
+        entries = List.copyOf(entries);
+    }
+
+    /** A step and the sentence that names it when it fails ("mount /x on /b/rootfs/x"). */
+    public record Entry(Step step, String description) {
+    }
+
+    /** The step at an index the executor reported, or null. */
+    public Step step(int stepIndex) {
+        return stepIndex >= 0 && stepIndex < entries.size() ? entries.get(stepIndex).step() : null;
     }
 
     public String describe(int stepIndex) {
-        return stepIndex >= 0 && stepIndex < steps.size() ? steps.get(stepIndex).description() : "set up the container";
+        return stepIndex >= 0 && stepIndex < entries.size() ? entries.get(stepIndex).description()
+                : "set up the container";
     }
 
-    /** The layout is documented in protocol.h. */
+    /** The layout is documented in {@link dev.jrun.runtime.process.Wire}. */
     public byte[] encode() {
         Encoder out = new Encoder();
-        out.raw("JRP1".getBytes(StandardCharsets.US_ASCII));
-        out.u32(steps.size());
-        for (Step step : steps) {
-            out.u16(step.op().code);
-            out.u16(step.args().size());
-            for (Object arg : step.args()) {
-                out.arg(arg);
-            }
+        out.raw("JRP2".getBytes(StandardCharsets.US_ASCII));
+        out.u32(entries.size());
+        for (Entry e : entries) {
+            out.step(e.step());
         }
         return out.bytes();
     }
 
-    /** Human-readable listing, one step per line; golden plan tests compare this. */
+    /**
+     * One step per line with its arguments by name, `MKNOD path="dev/null" mode=020666 ...`
+     * style; golden plan tests and --debug show this.  Reflection is fine here: nothing on the
+     * hot path renders a plan.
+     */
     public String render() {
         StringBuilder sb = new StringBuilder();
-        for (Step step : steps) {
-            sb.append(step.op());
-            for (Object arg : step.args()) {
-                sb.append(' ').append(renderArg(arg));
-            }
-            sb.append('\n');
+        for (Entry e : entries) {
+            sb.append(render(e.step())).append('\n');
         }
         return sb.toString();
     }
 
-    private static String renderArg(Object arg) {
-        if (arg instanceof String s) {
+    static String render(Step step) {
+        StringBuilder sb = new StringBuilder(step.op().name());
+        for (RecordComponent c : step.getClass().getRecordComponents()) {
+            try {
+                Object value = c.getAccessor().invoke(step);
+                // file modes read as the octal everyone writes them in
+                boolean octal = value instanceof Long && (c.getName().equals("mode") || c.getName().equals("mask"));
+                sb.append(' ').append(c.getName()).append('=')
+                        .append(octal ? "0" + Long.toOctalString((Long) value) : renderValue(value));
+            } catch (ReflectiveOperationException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String renderValue(Object v) {
+        if (v instanceof String s) {
             return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
         }
-        if (arg instanceof byte[] b) {
+        if (v instanceof byte[] b) {
+            if (b.length > 64) {
+                return "<" + b.length + " bytes>";
+            }
             StringBuilder hex = new StringBuilder("0x");
             for (byte x : b) {
                 hex.append(String.format("%02x", x & 0xff));
             }
-            return b.length > 64 ? "<" + b.length + " bytes>" : hex.toString();
+            return hex.toString();
         }
-        if (arg instanceof List<?> list) {
+        if (v instanceof List<?> list) {
             StringBuilder sb = new StringBuilder("[");
             for (int i = 0; i < list.size(); i++) {
-                sb.append(i == 0 ? "" : ", ").append(renderArg(list.get(i)));
+                sb.append(i == 0 ? "" : ", ").append(renderValue(list.get(i)));
             }
             return sb.append(']').toString();
         }
-        if (arg instanceof Long l && (l > 0xffff || l < -1)) {
+        if (v instanceof Long l && (l > 0xffff || l < -1)) {
             return "0x" + Long.toHexString(l);
         }
-        return String.valueOf(arg);
+        return String.valueOf(v);
     }
 
-    private static final class Encoder {
+    /**
+     * Per step: u16 op, u16 argc, then each argument as u8 kind 'i' (i64) | 's' (u32 length +
+     * bytes) | 'v' (u32 count, then count × (u32 length + bytes)); little endian.
+     */
+    private static final class Encoder implements Step.Args {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         private final ByteBuffer scratch = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        private ByteArrayOutputStream args;
+        private int argc;
+
+        void step(Step step) {
+            args = new ByteArrayOutputStream(256);
+            argc = 0;
+            step.encode(this);
+            u16(out, step.op().code());
+            u16(out, argc);
+            out.writeBytes(args.toByteArray());
+        }
 
         void raw(byte[] b) {
             out.writeBytes(b);
         }
 
-        void u16(int v) {
+        void u32(int v) {
+            u32(out, v);
+        }
+
+        private void u16(ByteArrayOutputStream to, int v) {
             scratch.clear();
             scratch.putShort((short) v);
-            out.write(scratch.array(), 0, 2);
+            to.write(scratch.array(), 0, 2);
         }
 
-        void u32(int v) {
+        private void u32(ByteArrayOutputStream to, int v) {
             scratch.clear();
             scratch.putInt(v);
-            out.write(scratch.array(), 0, 4);
+            to.write(scratch.array(), 0, 4);
         }
 
-        void i64(long v) {
+        private void blob(byte[] b) {
+            u32(args, b.length);
+            args.writeBytes(b);
+        }
+
+        @Override
+        public Step.Args i(long value) {
+            argc++;
+            args.write('i');
             scratch.clear();
-            scratch.putLong(v);
-            out.write(scratch.array(), 0, 8);
+            scratch.putLong(value);
+            args.write(scratch.array(), 0, 8);
+            return this;
         }
 
-        void blob(byte[] b) {
-            u32(b.length);
-            raw(b);
+        @Override
+        public Step.Args s(String value) {
+            return bytes(value.getBytes(StandardCharsets.UTF_8));
         }
 
-        void arg(Object arg) {
-            if (arg instanceof Long l) {
-                out.write('i');
-                i64(l);
-            } else if (arg instanceof Integer i) {
-                out.write('i');
-                i64(i);
-            } else if (arg instanceof String s) {
-                out.write('s');
-                blob(s.getBytes(StandardCharsets.UTF_8));
-            } else if (arg instanceof byte[] b) {
-                out.write('s');
-                blob(b);
-            } else if (arg instanceof List<?> list) {
-                out.write('v');
-                u32(list.size());
-                for (Object item : list) {
-                    blob(((String) item).getBytes(StandardCharsets.UTF_8));
-                }
-            } else {
-                throw new IllegalArgumentException("unsupported plan argument " + arg);
+        @Override
+        public Step.Args bytes(byte[] value) {
+            argc++;
+            args.write('s');
+            blob(value);
+            return this;
+        }
+
+        @Override
+        public Step.Args v(List<String> values) {
+            argc++;
+            args.write('v');
+            u32(args, values.size());
+            for (String item : values) {
+                blob(item.getBytes(StandardCharsets.UTF_8));
             }
+            return this;
         }
 
         byte[] bytes() {

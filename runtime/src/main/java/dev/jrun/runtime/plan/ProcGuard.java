@@ -8,7 +8,7 @@ import java.util.List;
  * /proc/self/attr/* or /proc/sys/kernel/core_pattern.  The executor decides on the destination
  * as resolved inside the rootfs, since only it sees the symlinks; these are runc 1.3's rules.
  */
-final class ProcGuard {
+public final class ProcGuard {
     /** The guarded directory, relative to the rootfs. */
     static final String DIR = "proc";
 
@@ -17,10 +17,10 @@ final class ProcGuard {
             "proc/swaps", "proc/uptime", "proc/loadavg", "proc/slabinfo", "proc/sys/kernel/ns_last_pid",
             "proc/sys/crypto/fips_enabled");
 
-    /** What a mount may do on /proc itself (the executor's proc_ok argument). */
-    static final long NOT_ON_PROC = 0;
-    static final long ALLOWED_ON_PROC = 1;
-    static final long IF_SOURCE_IS_PROCFS = 2;
+    /** What a mount may do on /proc itself (a mount step's procPolicy). */
+    public static final long NOT_ON_PROC = 0;
+    public static final long ALLOWED_ON_PROC = 1;
+    public static final long IF_SOURCE_IS_PROCFS = 2;
 
     private ProcGuard() {
     }

@@ -30,8 +30,9 @@ class PlanCompilerTest {
                 new CgroupView.V1Hierarchy("memory", List.of("memory"), List.of(), "/sys/fs/cgroup/memory/c1"),
                 new CgroupView.V1Hierarchy("systemd", List.of("none", "name=systemd"), List.of(),
                         "/sys/fs/cgroup/systemd/c1")));
-        return new PlanContext("c1", Path.of("/b"), Path.of("/b/rootfs"), "", noPivot, false, terminal ? 6 : -1, 5,
-                true, v1, null, false, null);
+        return new PlanContext(new PlanContext.Container("c1", Path.of("/b"), Path.of("/b/rootfs"), ""),
+                new PlanContext.Invocation(noPivot, false, terminal ? 6 : -1, 5),
+                new PlanContext.Host(true, v1, null, false), null);
     }
 
     static Spec load(String name) throws Exception {
@@ -52,12 +53,28 @@ class PlanCompilerTest {
     }
 
     @Test
+    void execCompilesToTheGoldenPlan() throws Exception {
+        Spec spec = load("default");
+        dev.jrun.spec.model.Process p = spec.process();
+        dev.jrun.spec.model.Process exec = new dev.jrun.spec.model.Process(false, null, p.user(), List.of("/bin/sh",
+                "-c", "echo hi"), null, p.env(), "/tmp", p.capabilities(), p.rlimits(), true, null, null, null, null,
+                null, null);
+        String plan = PlanCompiler.compileExec(spec, exec, context(false, false),
+                new PlanCompiler.ExecContext(7, 0x6e020000L)).render();
+        Path golden = DIR.resolve("exec.plan");
+        if (Boolean.getBoolean("jrun.updateGolden")) {
+            Files.writeString(golden, plan);
+        }
+        assertEquals(Files.readString(golden), plan);
+    }
+
+    @Test
     void encodedPlanHasMagicAndStepCount() throws Exception {
         InitPlan plan = PlanCompiler.compile(load("default"), context(false, false));
         byte[] bytes = plan.encode();
-        assertEquals("JRP1", new String(bytes, 0, 4, StandardCharsets.US_ASCII));
+        assertEquals("JRP2", new String(bytes, 0, 4, StandardCharsets.US_ASCII));
         int count = (bytes[4] & 0xff) | (bytes[5] & 0xff) << 8 | (bytes[6] & 0xff) << 16 | (bytes[7] & 0xff) << 24;
-        assertEquals(plan.steps().size(), count);
+        assertEquals(plan.entries().size(), count);
     }
 
     @Test
@@ -85,8 +102,8 @@ class PlanCompilerTest {
                 .replace("\"linux\": {", "\"linux\": {\"sysctl\": {\"net.ipv4.ip_forward\": \"1\", \"kernel.shmmax\": \"8192\"},");
         Spec spec = SpecReader.readConfig(json.getBytes(StandardCharsets.UTF_8), "config.json");
         String plan = PlanCompiler.compile(spec, context(false, false)).render();
-        int a = plan.indexOf("PROC_WRITE \"sys/net/ipv4/ip_forward\" \"1\"");
-        int b = plan.indexOf("PROC_WRITE \"sys/kernel/shmmax\" \"8192\"");
+        int a = plan.indexOf("PROC_WRITE path=\"sys/net/ipv4/ip_forward\" data=\"1\"");
+        int b = plan.indexOf("PROC_WRITE path=\"sys/kernel/shmmax\" data=\"8192\"");
         assertTrue(a > 0 && b > a, plan);
         assertTrue(plan.indexOf("PIVOT_ROOT") < a, "sysctls are written inside the container's namespaces");
     }

@@ -2,12 +2,12 @@ package dev.jrun.spec.validate;
 
 import static dev.jrun.spec.validate.Checks.isAbsolute;
 import static dev.jrun.spec.validate.Checks.isEmpty;
-import static dev.jrun.spec.validate.Checks.oneOf;
 import static dev.jrun.spec.validate.Checks.quote;
 import static dev.jrun.spec.validate.JsonPath.field;
 import static dev.jrun.spec.validate.JsonPath.index;
 import static dev.jrun.spec.validate.JsonPath.key;
 
+import dev.jrun.spec.linux.NamespaceType;
 import dev.jrun.spec.model.Linux;
 import dev.jrun.spec.model.LinuxIDMapping;
 import dev.jrun.spec.model.LinuxNamespace;
@@ -24,7 +24,6 @@ import java.util.Set;
  * namespace, masked paths a mount namespace, moved network devices a network namespace.
  */
 final class NamespaceRules {
-    static final String[] TYPES = {"pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time"};
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final Findings f;
@@ -70,7 +69,7 @@ final class NamespaceRules {
             String at = index("linux.namespaces", i);
             if (isEmpty(ns.type())) {
                 f.error(field(at, "type"), "must be set");
-            } else if (!oneOf(ns.type(), TYPES)) {
+            } else if (NamespaceType.of(ns.type()) == null) {
                 f.error(field(at, "type"), "unknown namespace type " + quote(ns.type()));
             } else if (!seen.add(ns.type())) {
                 f.error(field(at, "type"), "duplicate namespace " + quote(ns.type()));

@@ -70,6 +70,33 @@ class LinuxTablesTest {
     }
 
     @Test
+    void mountOptionsParseAsRuncParsesThem() {
+        MountOptions.Parsed p = MountOptions.parse(List.of("nosuid", "ro", "rw", "rbind", "rro", "rnoatime", "shared",
+                "rslave", "tmpcopyup", "mode=755", "ridmap"));
+        assertEquals(MountOptions.MS_NOSUID | MountOptions.MS_BIND | MountOptions.MS_REC, p.flags());
+        assertEquals(MountOptions.MS_RDONLY, p.clearedFlags(), "the later rw clears ro");
+        assertTrue(p.recursiveBind());
+        assertEquals(MountOptions.ATTR_RDONLY | MountOptions.ATTR_NOATIME, p.recursiveSet());
+        assertEquals(MountOptions.ATTR_ATIME_MASK, p.recursiveClear(), "an atime attribute replaces the field");
+        assertEquals(List.of(MountOptions.MS_SHARED, MountOptions.MS_SLAVE | MountOptions.MS_REC), p.propagations());
+        assertTrue(p.copyUp());
+        assertTrue(p.idMap() && p.recursiveIdMap());
+        assertEquals(List.of("mode=755"), p.data());
+        assertEquals(MountOptions.MS_PRIVATE | MountOptions.MS_REC, MountOptions.propagationFlags("rprivate"));
+        assertNull(MountOptions.propagationFlags("ro"));
+    }
+
+    @Test
+    void namespaceTypesJoinUserFirstAndMountLast() {
+        assertEquals(NamespaceType.USER, NamespaceType.values()[0]);
+        assertEquals(NamespaceType.MOUNT, NamespaceType.values()[NamespaceType.values().length - 1]);
+        assertEquals(0x20000L, NamespaceType.flag("mount"));
+        assertEquals("ipc, mount", NamespaceType.names(0x08000000L | 0x20000L));
+        assertEquals(List.of("cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"), NamespaceType.types());
+        assertNull(NamespaceType.of("net"), "config.md calls it network");
+    }
+
+    @Test
     void cpuListsParse() {
         BitSet expected = new BitSet();
         expected.set(0, 4);

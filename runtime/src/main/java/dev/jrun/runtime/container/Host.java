@@ -1,0 +1,60 @@
+package dev.jrun.runtime.container;
+
+import dev.jrun.runtime.cgroups.CgroupException;
+import dev.jrun.runtime.cgroups.CgroupManager;
+import dev.jrun.runtime.linux.NativeException;
+import dev.jrun.runtime.linux.Syscalls;
+import dev.jrun.runtime.process.Executor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The machine, as the container operations use it.  Everything they read or change outside
+ * the state directory goes through here, so what they decide, and how they clean up after
+ * every failure, runs under unit tests against a fake.  {@link LinuxHost} is the real one.
+ */
+public interface Host {
+
+    /** Native calls: fds, sockets, the exec fifo, waiting for and signalling processes. */
+    Syscalls sys();
+
+    /** The cgroup a new container gets from its cgroupsPath (nothing is created yet). */
+    CgroupManager newCgroup(String cgroupsPath, String id) throws CgroupException;
+
+    /** The cgroup of an existing container, from its stored paths. */
+    CgroupManager cgroup(Map<String, String> paths) throws CgroupException;
+
+    /** Whether the cgroup with these stored paths is frozen (paused). */
+    boolean frozen(Map<String, String> paths);
+
+    /** A process's state and start time, or null if there is no such process. */
+    ProcStat stat(int pid) throws IOException;
+
+    /**
+     * Sends a signal.
+     *
+     * @return false if the process does not exist
+     */
+    boolean signal(int pid, int signal) throws NativeException;
+
+    /** Starts jrun-init with the executor's fd layout. */
+    Executor.Started startExecutor(Executor executor) throws NativeException, IOException;
+
+    /** What the plan needs to know of this host's security modules and devices. */
+    Facts facts();
+
+    /** Writes the uid and gid maps ("inside outside count" lines) of pid's new user namespace. */
+    void writeIdMaps(int pid, String uidMap, String gidMap) throws IOException;
+
+    /** The mount point of the mount that holds path. */
+    String mountPointOf(Path path) throws IOException;
+
+    /**
+     * @param hasKcore whether /proc/kcore exists (runc then links /dev/core to it)
+     * @param appArmorExecAttr the /proc/self file that sets the AppArmor profile for exec, or null
+     * @param selinux whether SELinux is enabled
+     */
+    record Facts(boolean hasKcore, String appArmorExecAttr, boolean selinux) {
+    }
+}
