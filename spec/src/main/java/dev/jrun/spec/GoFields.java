@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Go's rules for writing one struct field, on top of {@link GoJson}. The method names say what
+ * Go's rules for writing one struct field, on top of {@link GoJson}; the generated ModelEncoder
+ * calls the one its {@code @Go} description names. The method names say what
  * the Go field is: a plain value ({@code string}, {@code number}...) is always written, as its
  * zero value when the model holds {@code null}; an {@code ...Omit} value (tag {@code omitempty})
  * is left out when it is the zero value; a {@code ...Ptr} (a Go pointer with {@code omitempty})
@@ -41,8 +42,8 @@ final class GoFields {
         }
     }
 
-    static void number(GoJson out, String name, Long value) {
-        out.name(name).value(value == null ? 0L : value);
+    static void number(GoJson out, String name, Number value) {
+        out.name(name).value(value == null ? 0L : value.longValue());
     }
 
     static void numberOmit(GoJson out, String name, Number value) {
@@ -80,6 +81,17 @@ final class GoFields {
     static void stringsOmit(GoJson out, String name, List<String> value) {
         if (value != null && !value.isEmpty()) {
             out.name(name).value(value);
+        }
+    }
+
+    /** A {@code []uint32} tagged omitempty. */
+    static void numbersOmit(GoJson out, String name, List<Long> value) {
+        if (present(value)) {
+            out.name(name).beginArray();
+            for (Long n : value) {
+                out.value(n.longValue());
+            }
+            out.endArray();
         }
     }
 
