@@ -13,14 +13,103 @@ import java.util.TreeSet;
 
 /**
  * Writes the source of the generated classes: straight-line code, one method per record, as one
- * would write it by hand, so that reading config.json costs no more than it did when it was.
- * Go's rules themselves live in the hand-written JsonIn (reading) and GoFields (writing); this
- * only chooses which of their methods each field calls.
+ * would write it by hand, so that reading config.json costs what hand-written code cost. Go's
+ * rules themselves live in the hand-written JsonIn (reading) and GoFields (writing); this only
+ * picks the method of theirs that each field calls.
+ *
+ * <p>In the templates, {@code $T} is a record type, {@code $m} the base name of its methods,
+ * {@code $n} a JSON name and {@code $v} a component's value.
  */
 final class CodecWriter {
+    private static final String HEADER = """
+            // Generated from the records of %s by %s. Do not edit.
+            package %s;
+
+            """;
     private static final String GENERATED = "@Generated(\"" + CodecProcessor.class.getName() + "\")\n";
-    private static final String HEADER = "// Generated from the records of " + CodecProcessor.MODEL
-            + " by " + CodecProcessor.class.getName() + ". Do not edit.\n";
+
+    private static final String READ_RECORD = """
+
+                static $T $m(JsonIn in) throws IOException {
+                    if (!in.beginObject()) {
+                        return null;
+                    }
+            $locals        for (String field; (field = in.nextField()) != null; ) {
+                        switch (field) {
+            $cases                default -> in.skipValue();
+                        }
+                    }
+                    return new $T($components);
+                }
+            """;
+    private static final String READ_LIST = """
+
+                static List<$T> $mList(JsonIn in) throws IOException {
+                    if (!in.beginArray()) {
+                        return null;
+                    }
+                    List<$T> list = new ArrayList<>();
+                    while (in.nextElement()) {
+                        $T e = $m(in);
+                        list.add(e != null ? e : $zero);
+                    }
+                    return list;
+                }
+            """;
+    private static final String READ_MAP = """
+
+                static Map<String, $T> $mMap(JsonIn in) throws IOException {
+                    if (!in.beginMap()) {
+                        return null;
+                    }
+                    Map<String, $T> map = new LinkedHashMap<>();
+                    for (String key; (key = in.nextKey()) != null; ) {
+                        $T e = $m(in);
+                        map.put(key, e != null ? e : $zero);
+                    }
+                    return map;
+                }
+            """;
+
+    private static final String WRITE_RECORD = """
+
+                static void $m(GoJson out, $T v) {
+                    out.beginObject();
+            $fields        out.endObject();
+                }
+            """;
+    private static final String WRITE_SCALAR = """
+                    GoFields.$writer(out, "$n", $v);
+            """;
+    private static final String WRITE_STRUCT_VALUE = """
+                    out.name("$n");
+                    $m(out, $v != null ? $v : $zero);
+            """;
+    private static final String WRITE_STRUCT_POINTER = """
+                    if ($v != null) {
+                        out.name("$n");
+                        $m(out, $v);
+                    }
+            """;
+    private static final String WRITE_LIST = """
+                    if (GoFields.present($v)) {
+                        out.name("$n").beginArray();
+                        for ($T e : $v) {
+                            $m(out, e);
+                        }
+                        out.endArray();
+                    }
+            """;
+    private static final String WRITE_MAP = """
+                    if (GoFields.present($v)) {
+                        out.name("$n").beginObject();
+                        for (String key : GoJson.sortedKeys($v)) {
+                            out.name(key);
+                            $m(out, $v.get(key));
+                        }
+                        out.endObject();
+                    }
+            """;
 
     private final List<Shape> shapes;
 
@@ -28,11 +117,8 @@ final class CodecWriter {
         this.shapes = shapes;
     }
 
-    // ---- decoder
-
     String decoder(String className) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(HEADER).append("package ").append(CodecProcessor.CODEC).append(";\n\n");
+        StringBuilder sb = header(CodecProcessor.CODEC);
         imports(sb, "java.io.IOException", "java.util.ArrayList", "java.util.LinkedHashMap", "java.util.List",
                 "java.util.Map", "javax.annotation.processing.Generated");
         sb.append("""
@@ -40,89 +126,56 @@ final class CodecWriter {
                  * Reads each record of the model from a {@link JsonIn}. Each method reads the value under the
                  * cursor and returns {@code null} for JSON {@code null} or a value of the wrong type (which
                  * JsonIn reports with its path). Unknown fields are skipped: the spec requires runtimes to
-                 * ignore them.
+                 * ignore them. A {@code null} in a list or map is Go's zero value: a record of nulls.
                  */
                 """);
         sb.append(GENERATED).append("final class ").append(className).append(" {\n");
-        sb.append("    /** Every JSON field name of the model, for matching keys the way Go does (see FieldNames). */\n");
+        sb.append("    /** Every JSON field name of the model, to match keys the way Go does (see FieldNames). */\n");
         sb.append("    static final String[] FIELD_NAMES = {\n");
         for (String name : fieldNames()) {
             sb.append("        \"").append(name).append("\",\n");
         }
-        sb.append("    };\n\n");
-        sb.append("    private ").append(className).append("() {}\n");
+        sb.append("    };\n\n    private ").append(className).append("() {}\n");
         Map<String, Type> lists = new LinkedHashMap<>();
         Map<String, Type> maps = new LinkedHashMap<>();
         for (Shape s : shapes) {
-            decode(sb, s);
+            StringBuilder locals = new StringBuilder();
+            StringBuilder cases = new StringBuilder();
             for (Field f : s.fields()) {
+                locals.append("        ").append(f.javaType()).append(' ').append(f.component()).append(" = null;\n");
+                cases.append("                case \"").append(f.json()).append("\" -> ").append(f.component())
+                        .append(" = ").append(read(f)).append(";\n");
                 if (f.kind() == Kind.RECORD_LIST) {
                     lists.put(f.record().javaName(), f.record());
                 } else if (f.kind() == Kind.RECORD_MAP) {
                     maps.put(f.record().javaName(), f.record());
                 }
             }
+            sb.append(fill(READ_RECORD, s.type())
+                    .replace("$locals", locals)
+                    .replace("$cases", cases)
+                    .replace("$components", components(s)));
         }
         for (Type t : lists.values()) {
-            sb.append("\n    static List<").append(t.javaName()).append("> ").append(t.method()).append("List(JsonIn in) throws IOException {\n");
-            sb.append("        if (!in.beginArray()) {\n            return null;\n        }\n");
-            sb.append("        List<").append(t.javaName()).append("> list = new ArrayList<>();\n");
-            sb.append("        while (in.nextElement()) {\n");
-            sb.append("            ").append(t.javaName()).append(" e = ").append(t.method()).append("(in);\n");
-            sb.append("            list.add(e != null ? e : ").append(t.zero()).append(");\n");
-            sb.append("        }\n        return list;\n    }\n");
+            sb.append(fill(READ_LIST, t));
         }
         for (Type t : maps.values()) {
-            sb.append("\n    static Map<String, ").append(t.javaName()).append("> ").append(t.method()).append("Map(JsonIn in) throws IOException {\n");
-            sb.append("        if (!in.beginMap()) {\n            return null;\n        }\n");
-            sb.append("        Map<String, ").append(t.javaName()).append("> map = new LinkedHashMap<>();\n");
-            sb.append("        for (String key; (key = in.nextKey()) != null; ) {\n");
-            sb.append("            ").append(t.javaName()).append(" e = ").append(t.method()).append("(in);\n");
-            sb.append("            map.put(key, e != null ? e : ").append(t.zero()).append(");\n");
-            sb.append("        }\n        return map;\n    }\n");
+            sb.append(fill(READ_MAP, t));
         }
         return sb.append("}\n").toString();
     }
 
-    private static void decode(StringBuilder sb, Shape s) {
-        Type t = s.type();
-        sb.append("\n    static ").append(t.javaName()).append(' ').append(t.method()).append("(JsonIn in) throws IOException {\n");
-        sb.append("        if (!in.beginObject()) {\n            return null;\n        }\n");
-        for (Field f : s.fields()) {
-            sb.append("        ").append(f.javaType()).append(' ').append(f.component()).append(" = null;\n");
-        }
-        sb.append("        for (String field; (field = in.nextField()) != null; ) {\n");
-        sb.append("            switch (field) {\n");
-        for (Field f : s.fields()) {
-            sb.append("                case \"").append(f.json()).append("\" -> ").append(f.component()).append(" = ");
-            switch (f.kind()) {
-                case SCALAR -> sb.append("in.").append(f.reader()).append("()");
-                case RECORD -> sb.append(f.record().method()).append("(in)");
-                case RECORD_LIST -> sb.append(f.record().method()).append("List(in)");
-                case RECORD_MAP -> sb.append(f.record().method()).append("Map(in)");
-            }
-            sb.append(";\n");
-        }
-        sb.append("                default -> in.skipValue();\n            }\n        }\n");
-        sb.append("        return new ").append(t.javaName()).append('(').append(components(s)).append(");\n    }\n");
+    private static String read(Field f) {
+        return switch (f.kind()) {
+            case SCALAR -> "in." + f.reader() + "()";
+            case RECORD -> f.record().method() + "(in)";
+            case RECORD_LIST -> f.record().method() + "List(in)";
+            case RECORD_MAP -> f.record().method() + "Map(in)";
+        };
     }
-
-    /** The JSON names of all records, each once, in the order they are declared. */
-    private Set<String> fieldNames() {
-        Set<String> names = new LinkedHashSet<>();
-        for (Shape s : shapes) {
-            for (Field f : s.fields()) {
-                names.add(f.json());
-            }
-        }
-        return names;
-    }
-
-    // ---- encoder
 
     String encoder(String className) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(HEADER).append("package ").append(CodecProcessor.CODEC).append(";\n\n");
+        StringBuilder sb = header(CodecProcessor.CODEC);
         imports(sb, "dev.jrun.spec.json.GoJson", "javax.annotation.processing.Generated");
         sb.append("""
                 /**
@@ -134,59 +187,30 @@ final class CodecWriter {
         sb.append(GENERATED).append("final class ").append(className).append(" {\n");
         sb.append("    private ").append(className).append("() {}\n");
         for (Shape s : shapes) {
-            encode(sb, s);
+            StringBuilder fields = new StringBuilder();
+            for (Field f : s.fields()) {
+                fields.append(write(f));
+            }
+            sb.append(fill(WRITE_RECORD, s.type()).replace("$fields", fields));
         }
         return sb.append("}\n").toString();
     }
 
-    private static void encode(StringBuilder sb, Shape s) {
-        Type t = s.type();
-        sb.append("\n    static void ").append(t.method()).append("(GoJson out, ").append(t.javaName()).append(" v) {\n");
-        sb.append("        out.beginObject();\n");
-        for (Field f : s.fields()) {
-            String value = "v." + f.component() + "()";
-            String name = '"' + f.json() + '"';
-            String write = f.kind() == Kind.SCALAR ? null : f.record().method();
-            switch (f.kind()) {
-                case SCALAR -> sb.append("        GoFields.").append(f.writer()).append("(out, ").append(name)
-                        .append(", ").append(value).append(");\n");
-                case RECORD -> {
-                    if (f.presence() == Presence.VALUE) {
-                        sb.append("        out.name(").append(name).append(");\n");
-                        sb.append("        ").append(write).append("(out, ").append(value).append(" != null ? ")
-                                .append(value).append(" : ").append(f.record().zero()).append(");\n");
-                    } else {
-                        sb.append("        if (").append(value).append(" != null) {\n");
-                        sb.append("            out.name(").append(name).append(");\n");
-                        sb.append("            ").append(write).append("(out, ").append(value).append(");\n");
-                        sb.append("        }\n");
-                    }
-                }
-                case RECORD_LIST -> {
-                    sb.append("        if (GoFields.present(").append(value).append(")) {\n");
-                    sb.append("            out.name(").append(name).append(").beginArray();\n");
-                    sb.append("            for (").append(f.record().javaName()).append(" e : ").append(value).append(") {\n");
-                    sb.append("                ").append(write).append("(out, e);\n");
-                    sb.append("            }\n            out.endArray();\n        }\n");
-                }
-                case RECORD_MAP -> {
-                    sb.append("        if (GoFields.present(").append(value).append(")) {\n");
-                    sb.append("            out.name(").append(name).append(").beginObject();\n");
-                    sb.append("            for (String key : GoJson.sortedKeys(").append(value).append(")) {\n");
-                    sb.append("                out.name(key);\n");
-                    sb.append("                ").append(write).append("(out, ").append(value).append(".get(key));\n");
-                    sb.append("            }\n            out.endObject();\n        }\n");
-                }
-            }
+    private static String write(Field f) {
+        String template = switch (f.kind()) {
+            case SCALAR -> WRITE_SCALAR.replace("$writer", f.writer());
+            case RECORD -> f.presence() == Presence.VALUE ? WRITE_STRUCT_VALUE : WRITE_STRUCT_POINTER;
+            case RECORD_LIST -> WRITE_LIST;
+            case RECORD_MAP -> WRITE_MAP;
+        };
+        if (f.record() != null) {
+            template = fill(template, f.record());
         }
-        sb.append("        out.endObject();\n    }\n");
+        return template.replace("$n", f.json()).replace("$v", "v." + f.component() + "()");
     }
 
-    // ---- names for validation messages
-
     String names(String packageName, String className) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(HEADER).append("package ").append(packageName).append(";\n\n");
+        StringBuilder sb = header(packageName);
         sb.append("import javax.annotation.processing.Generated;\n\n");
         sb.append("""
                 /**
@@ -201,11 +225,11 @@ final class CodecWriter {
         return sb.append("}\n").toString();
     }
 
-    /** The nested classes for the records named {@code outer.*}, one level down. */
+    /** A nested class per record directly inside {@code outer} (the package when empty). */
     private void names(StringBuilder sb, String outer, String indent) {
+        String prefix = outer.isEmpty() ? "" : outer + ".";
         for (Shape s : shapes) {
             String javaName = s.type().javaName();
-            String prefix = outer.isEmpty() ? "" : outer + ".";
             if (!javaName.startsWith(prefix) || javaName.indexOf('.', prefix.length()) >= 0) {
                 continue;
             }
@@ -221,27 +245,41 @@ final class CodecWriter {
         }
     }
 
-    // ----
+    /** The JSON names of all records, each once, in the order they are declared. */
+    private Set<String> fieldNames() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Shape s : shapes) {
+            for (Field f : s.fields()) {
+                names.add(f.json());
+            }
+        }
+        return names;
+    }
+
+    private static StringBuilder header(String packageName) {
+        String header = String.format(HEADER, CodecProcessor.MODEL, CodecProcessor.class.getName(), packageName);
+        return new StringBuilder(header);
+    }
 
     private void imports(StringBuilder sb, String... others) {
-        Set<String> imports = new TreeSet<>();
+        Set<String> imports = new TreeSet<>(List.of(others));
         for (Shape s : shapes) {
             imports.add(CodecProcessor.MODEL + "." + s.type().topLevel());
         }
-        imports.addAll(List.of(others));
         for (String i : imports) {
             sb.append("import ").append(i).append(";\n");
         }
         sb.append('\n');
     }
 
+    private static String fill(String template, Type t) {
+        return template.replace("$T", t.javaName()).replace("$m", t.method()).replace("$zero", t.zero());
+    }
+
     private static String components(Shape s) {
         StringBuilder sb = new StringBuilder();
         for (Field f : s.fields()) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(f.component());
+            sb.append(sb.length() > 0 ? ", " : "").append(f.component());
         }
         return sb.toString();
     }

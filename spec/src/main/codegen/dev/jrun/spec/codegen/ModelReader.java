@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -34,15 +35,24 @@ import javax.tools.Diagnostic;
 final class ModelReader {
     static final String GO = CodecProcessor.MODEL + ".Go";
 
-    /** Go integer types: the JsonIn method reading each, and how it is printed. */
-    private static final Map<String, String[]> INTEGERS = Map.of(
-            "int", new String[] {"java.lang.Long", "int64", "number"},
-            "int64", new String[] {"java.lang.Long", "int64", "number"},
-            "int32", new String[] {"java.lang.Integer", "int32", "number"},
-            "uint16", new String[] {"java.lang.Integer", "uint16", "number"},
-            "uint32", new String[] {"java.lang.Long", "uint32", "number"},
-            "uint", new String[] {"java.lang.Long", "uint64", "unsigned"},
-            "uint64", new String[] {"java.lang.Long", "uint64", "unsigned"});
+    /**
+     * A Go integer type as the model holds it.
+     *
+     * @param javaType the boxed type of the component
+     * @param reader the JsonIn method that checks its range
+     * @param writer the GoFields methods that print it: {@code number} signed, {@code unsigned} as uint64
+     */
+    private record GoInteger(String javaType, String reader, String writer) {}
+
+    /** Go's int and uint are 64-bit on every platform runc supports. */
+    private static final Map<String, GoInteger> INTEGERS = Map.of(
+            "int", new GoInteger("java.lang.Long", "int64", "number"),
+            "int64", new GoInteger("java.lang.Long", "int64", "number"),
+            "int32", new GoInteger("java.lang.Integer", "int32", "number"),
+            "uint16", new GoInteger("java.lang.Integer", "uint16", "number"),
+            "uint32", new GoInteger("java.lang.Long", "uint32", "number"),
+            "uint", new GoInteger("java.lang.Long", "uint64", "unsigned"),
+            "uint64", new GoInteger("java.lang.Long", "uint64", "unsigned"));
 
     /** Names the generated decoder gives its own variables; no component may take them. */
     private static final Set<String> RESERVED = Set.of("in", "field");
@@ -100,7 +110,8 @@ final class ModelReader {
                 error(c, "a second field named \"" + f.json() + "\"");
             }
             if (RESERVED.contains(f.component())) {
-                error(c, "the generated decoder uses the name " + f.component() + " itself; rename the component");
+                error(c, "the generated decoder uses the name " + f.component()
+                        + " for its own variable; rename the component");
             }
             fields.add(f);
         }
@@ -116,7 +127,8 @@ final class ModelReader {
             if (!a.getAnnotationType().toString().equals(GO)) {
                 continue;
             }
-            for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : a.getElementValues().entrySet()) {
+            for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+                    : a.getElementValues().entrySet()) {
                 Object value = e.getValue().getValue();
                 switch (e.getKey().getSimpleName().toString()) {
                     case "value" -> goType = (String) value;
@@ -129,7 +141,7 @@ final class ModelReader {
         String base = pointer ? goType.substring(1) : goType;
         Presence presence = pointer ? Presence.POINTER : omitempty ? Presence.OMITEMPTY : Presence.VALUE;
         if (pointer && !omitempty) {
-            return fail(c, "a pointer without omitempty would be written as null, which the generated encoder does not do");
+            return fail(c, "a pointer without omitempty (written as null) is not supported");
         }
 
         TypeMirror t = c.asType();
@@ -143,12 +155,19 @@ final class ModelReader {
                 return scalar(c, json, "Boolean", presence, base, "bool", "bool", "bool");
             case "java.lang.Long":
             case "java.lang.Integer": {
-                String[] integer = INTEGERS.get(base);
-                if (integer == null || !integer[0].equals(name)) {
-                    return fail(c, "needs @Go with its Go integer type (one of " + INTEGERS.keySet()
-                            + ", as " + simple(name) + " holds it), e.g. @Go(\"uint32\")");
+                GoInteger integer = INTEGERS.get(base);
+                if (base.isEmpty()) {
+                    return fail(c, "needs @Go with its Go integer type, e.g. @Go(\"uint32\") or @Go(\"*int64\")");
                 }
-                return scalar(c, json, simple(name), presence, base, base, integer[1], integer[2]);
+                if (integer == null) {
+                    return fail(c, "unknown Go integer type " + base + " (expected one of "
+                            + new TreeSet<>(INTEGERS.keySet()) + ")");
+                }
+                if (!integer.javaType().equals(name)) {
+                    return fail(c, "a Go " + base + " is held in " + simple(integer.javaType())
+                            + ", not " + simple(name));
+                }
+                return scalar(c, json, simple(name), presence, base, base, integer.reader(), integer.writer());
             }
             case "java.util.List": {
                 String element = qualifiedName(args.get(0));
@@ -172,7 +191,8 @@ final class ModelReader {
                     break;
                 }
                 if (qualifiedName(args.get(1)).equals("java.lang.String")) {
-                    return scalar(c, json, "Map<String, String>", presence, base, "map[string]string", "stringMap", "stringMap");
+                    return scalar(c, json, "Map<String, String>", presence, base, "map[string]string",
+                            "stringMap", "stringMap");
                 }
                 TypeElement record = modelRecord(args.get(1));
                 if (record != null) {
@@ -220,7 +240,7 @@ final class ModelReader {
                 presence, null, null, type);
     }
 
-    /** Go matches keys case-insensitively; one folding table serves every struct only if no two names fold together. */
+    /** Go matches keys case-insensitively: one folding table serves every struct if no two names fold together. */
     private void checkFolding(List<Shape> shapes) {
         Map<String, String> byLowerCase = new HashMap<>();
         for (Shape s : shapes) {
@@ -252,7 +272,8 @@ final class ModelReader {
     /** The name relative to its package: {@code Features.Linux}. */
     private static String javaName(TypeElement t) {
         Element outer = t.getEnclosingElement();
-        return outer instanceof TypeElement ? javaName((TypeElement) outer) + "." + t.getSimpleName() : t.getSimpleName().toString();
+        String simple = t.getSimpleName().toString();
+        return outer instanceof TypeElement ? javaName((TypeElement) outer) + "." + simple : simple;
     }
 
     /** A type name as a method name: CPUAffinity → cpuAffinity, POSIXRlimit → posixRlimit. */
@@ -291,13 +312,16 @@ final class ModelReader {
         return names;
     }
 
-    private Field fail(Element e, String message) {
-        error(e, message);
+    private Field fail(RecordComponentElement c, String message) {
+        error(c, message);
         return null;
     }
 
-    private void error(Element e, String message) {
-        messager.printMessage(Diagnostic.Kind.ERROR, message, e);
+    /** javac cannot place a record component, so the message names it and points at its record. */
+    private void error(RecordComponentElement c, String message) {
+        Element record = c.getEnclosingElement();
+        String name = javaName((TypeElement) record) + "." + c.getSimpleName();
+        messager.printMessage(Diagnostic.Kind.ERROR, name + ": " + message, record);
         failed = true;
     }
 }
