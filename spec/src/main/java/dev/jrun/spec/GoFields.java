@@ -5,13 +5,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Go's rules for writing one struct field, on top of {@link GoJson}; the generated ModelEncoder
- * calls the one its {@code @Go} description names. The method names say what
+ * Go's rules for writing one struct field, on top of {@link GoJson}. The method names say what
  * the Go field is: a plain value ({@code string}, {@code number}...) is always written, as its
  * zero value when the model holds {@code null}; an {@code ...Omit} value (tag {@code omitempty})
  * is left out when it is the zero value; a {@code ...Ptr} (a Go pointer with {@code omitempty})
  * is left out only when {@code null}, so a present zero survives. Slices and maps without
  * omitempty are written as {@code null} when absent, as Go writes a nil slice.
+ *
+ * <p>The generated ModelEncoder calls, for each field, the method that its Go type and tag (the
+ * record component and its {@code @Go}) select; the code generator refuses a field for which
+ * there is none.
  */
 final class GoFields {
     private GoFields() {}

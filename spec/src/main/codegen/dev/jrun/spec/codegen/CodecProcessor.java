@@ -27,9 +27,8 @@ import javax.tools.Diagnostic;
  * </ul>
  *
  * <p>Generation at build time keeps the start-up cost of hand-written code: no reflection and no
- * lambdas when a document is read. spec/pom.xml compiles this package first and runs it on the
- * rest of the module. Maven does not see this processor as an input of the module's compilation,
- * so after changing it, build with {@code mvn clean}.
+ * lambdas when a document is read. spec/pom.xml compiles this package first, on its own, and runs
+ * it on the rest of the module; it is not packaged.
  */
 @SupportedAnnotationTypes("*")
 public final class CodecProcessor extends AbstractProcessor {
