@@ -28,7 +28,9 @@ import javax.tools.Diagnostic;
  *
  * <p>Generation at build time keeps the start-up cost of hand-written code: no reflection and no
  * lambdas when a document is read. spec/pom.xml compiles this package first, on its own, and runs
- * it on the rest of the module; it is not packaged.
+ * it on the rest of the module; it is not packaged. Maven cannot be told that this processor is an
+ * input of the module's compilation, so after changing only the processor, build with {@code mvn
+ * clean} (a change to the model regenerates the codec as it should).
  */
 @SupportedAnnotationTypes("*")
 public final class CodecProcessor extends AbstractProcessor {

@@ -14,9 +14,12 @@ import java.lang.annotation.Target;
  *
  * <p>Without this annotation a component is what most specs-go fields are: tagged {@code
  * omitempty}; a string, bool, slice or map by value; a struct by pointer.
+ *
+ * <p>Kept in class files so that a compiler building only some files (as IDEs do) still gives the
+ * generator the whole description; the JVM never loads it.
  */
 @Documented
-@Retention(RetentionPolicy.SOURCE)
+@Retention(RetentionPolicy.CLASS)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Go {
     /**
