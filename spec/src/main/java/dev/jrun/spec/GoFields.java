@@ -11,6 +11,10 @@ import java.util.Map;
  * is left out when it is the zero value; a {@code ...Ptr} (a Go pointer with {@code omitempty})
  * is left out only when {@code null}, so a present zero survives. Slices and maps without
  * omitempty are written as {@code null} when absent, as Go writes a nil slice.
+ *
+ * <p>The generated ModelEncoder calls, for each field, the method that its Go type and tag (the
+ * record component and its {@code @Go}) select; the code generator refuses a field for which
+ * there is none.
  */
 final class GoFields {
     private GoFields() {}
@@ -41,8 +45,8 @@ final class GoFields {
         }
     }
 
-    static void number(GoJson out, String name, Long value) {
-        out.name(name).value(value == null ? 0L : value);
+    static void number(GoJson out, String name, Number value) {
+        out.name(name).value(value == null ? 0L : value.longValue());
     }
 
     static void numberOmit(GoJson out, String name, Number value) {
@@ -80,6 +84,17 @@ final class GoFields {
     static void stringsOmit(GoJson out, String name, List<String> value) {
         if (value != null && !value.isEmpty()) {
             out.name(name).value(value);
+        }
+    }
+
+    /** A {@code []uint32} tagged omitempty. */
+    static void numbersOmit(GoJson out, String name, List<Long> value) {
+        if (present(value)) {
+            out.name(name).beginArray();
+            for (Long n : value) {
+                out.value(n.longValue());
+            }
+            out.endArray();
         }
     }
 

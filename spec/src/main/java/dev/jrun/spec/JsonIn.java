@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A cursor over a JSON document for the hand-written decoders: typed reads that, on a wrong type
+ * A cursor over a JSON document for the generated ModelDecoder: typed reads that, on a wrong type
  * or an out-of-range number, record a {@link Problem} at the current JSON path, skip the value
  * and return {@code null}, so decoding always runs to the end and reports everything.
  *

@@ -166,15 +166,15 @@ public final class SpecReader {
             }
             switch (kind) {
                 case SPEC:
-                    return new SpecDecoder(in).spec();
+                    return ModelDecoder.spec(in);
                 case PROCESS:
-                    return new SpecDecoder(in).process();
+                    return ModelDecoder.process(in);
                 case RESOURCES:
-                    return new ResourcesDecoder(in).resources();
+                    return ModelDecoder.linuxResources(in);
                 case STATE:
-                    return new StateDecoder(in).state();
+                    return ModelDecoder.state(in);
                 default:
-                    return new FeaturesDecoder(in).features();
+                    return ModelDecoder.features(in);
             }
         } catch (JsonProcessingException e) {
             problems.clear();

@@ -31,7 +31,7 @@ public final class SpecWriter {
     }
 
     public static void write(Spec spec, GoJson out) {
-        new SpecEncoder(out).spec(spec);
+        ModelEncoder.spec(out, spec);
     }
 
     public static byte[] write(Process process, JsonStyle style) {
@@ -41,7 +41,7 @@ public final class SpecWriter {
     }
 
     public static void write(Process process, GoJson out) {
-        new SpecEncoder(out).process(process);
+        ModelEncoder.process(out, process);
     }
 
     public static byte[] write(LinuxResources resources, JsonStyle style) {
@@ -51,7 +51,7 @@ public final class SpecWriter {
     }
 
     public static void write(LinuxResources resources, GoJson out) {
-        new ResourcesEncoder(out).resources(resources);
+        ModelEncoder.linuxResources(out, resources);
     }
 
     public static byte[] write(State state, JsonStyle style) {
@@ -61,7 +61,7 @@ public final class SpecWriter {
     }
 
     public static void write(State state, GoJson out) {
-        new DocumentEncoder(out).state(state);
+        ModelEncoder.state(out, state);
     }
 
     public static byte[] write(Features features, JsonStyle style) {
@@ -71,7 +71,7 @@ public final class SpecWriter {
     }
 
     public static void write(Features features, GoJson out) {
-        new DocumentEncoder(out).features(features);
+        ModelEncoder.features(out, features);
     }
 
     public static byte[] write(ContainerProcessState state, JsonStyle style) {
@@ -81,6 +81,6 @@ public final class SpecWriter {
     }
 
     public static void write(ContainerProcessState state, GoJson out) {
-        new DocumentEncoder(out).processState(state);
+        ModelEncoder.containerProcessState(out, state);
     }
 }

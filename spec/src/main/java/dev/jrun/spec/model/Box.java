@@ -6,4 +6,6 @@ package dev.jrun.spec.model;
  * @param height Go {@code uint}: unsigned 64-bit
  * @param width Go {@code uint}: unsigned 64-bit
  */
-public record Box(Long height, Long width) {}
+public record Box(
+        @Go(value = "uint", omitempty = false) Long height,
+        @Go(value = "uint", omitempty = false) Long width) {}

@@ -6,4 +6,6 @@ package dev.jrun.spec.model;
  * @param initial affinity before the process joins the container's cgroup
  * @param finalCpus JSON {@code final} (a Java keyword): affinity once inside the cgroup
  */
-public record CPUAffinity(String initial, String finalCpus) {}
+public record CPUAffinity(
+        String initial,
+        @Go(json = "final") String finalCpus) {}

@@ -11,7 +11,11 @@ import java.util.List;
  * @param metadata {@code linux.seccomp.listenerMetadata}
  */
 public record ContainerProcessState(
-        String ociVersion, List<String> fds, Long pid, String metadata, State state) {
+        @Go(omitempty = false) String ociVersion,
+        @Go(omitempty = false) List<String> fds,
+        @Go(value = "int", omitempty = false) Long pid,
+        String metadata,
+        @Go(omitempty = false) State state) {
 
     public ContainerProcessState {
         fds = Copy.list(fds);

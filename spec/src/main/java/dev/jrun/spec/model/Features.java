@@ -44,11 +44,15 @@ public record Features(
 
     /** Which cgroup drivers are compiled in. */
     public record Cgroup(
-            Boolean v1, Boolean v2, Boolean systemd, Boolean systemdUser, Boolean rdma) {}
+            @Go("*bool") Boolean v1,
+            @Go("*bool") Boolean v2,
+            @Go("*bool") Boolean systemd,
+            @Go("*bool") Boolean systemdUser,
+            @Go("*bool") Boolean rdma) {}
 
     /** What the seccomp implementation recognises. */
     public record Seccomp(
-            Boolean enabled,
+            @Go("*bool") Boolean enabled,
             List<String> actions,
             List<String> operators,
             List<String> archs,
@@ -68,10 +72,13 @@ public record Features(
      * The shape shared by {@code apparmor}, {@code selinux}, {@code netDevices} and {@code
      * mountExtensions.idmap}, which are distinct Go types with the same single field.
      */
-    public record Enabled(Boolean enabled) {}
+    public record Enabled(@Go("*bool") Boolean enabled) {}
 
     /** Intel RDT support. */
-    public record IntelRdt(Boolean enabled, Boolean schemata, Boolean monitoring) {}
+    public record IntelRdt(
+            @Go("*bool") Boolean enabled,
+            @Go("*bool") Boolean schemata,
+            @Go("*bool") Boolean monitoring) {}
 
     /** Known memory policy modes and flags. */
     public record MemoryPolicy(List<String> modes, List<String> flags) {

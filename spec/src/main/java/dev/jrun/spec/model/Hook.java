@@ -7,7 +7,11 @@ import java.util.List;
  *
  * @param timeout Go {@code int} seconds; {@code null} means no timeout
  */
-public record Hook(String path, List<String> args, List<String> env, Long timeout) {
+public record Hook(
+        @Go(omitempty = false) String path,
+        List<String> args,
+        List<String> env,
+        @Go("*int") Long timeout) {
 
     public Hook {
         args = Copy.list(args);

@@ -9,8 +9,8 @@ import java.util.List;
  * @param leafWeight uint16
  */
 public record LinuxBlockIO(
-        Integer weight,
-        Integer leafWeight,
+        @Go("*uint16") Integer weight,
+        @Go("*uint16") Integer leafWeight,
         List<LinuxWeightDevice> weightDevice,
         List<LinuxThrottleDevice> throttleReadBpsDevice,
         List<LinuxThrottleDevice> throttleWriteBpsDevice,

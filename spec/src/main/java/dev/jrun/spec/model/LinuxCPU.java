@@ -14,12 +14,12 @@ package dev.jrun.spec.model;
  * @param idle int64; 1 puts the cgroup in SCHED_IDLE
  */
 public record LinuxCPU(
-        Long shares,
-        Long quota,
-        Long burst,
-        Long period,
-        Long realtimeRuntime,
-        Long realtimePeriod,
+        @Go("*uint64") Long shares,
+        @Go("*int64") Long quota,
+        @Go("*uint64") Long burst,
+        @Go("*uint64") Long period,
+        @Go("*int64") Long realtimeRuntime,
+        @Go("*uint64") Long realtimePeriod,
         String cpus,
         String mems,
-        Long idle) {}
+        @Go("*int64") Long idle) {}

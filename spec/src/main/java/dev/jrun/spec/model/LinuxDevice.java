@@ -11,4 +11,10 @@ package dev.jrun.spec.model;
  * @param gid uint32 group in the container
  */
 public record LinuxDevice(
-        String path, String type, Long major, Long minor, Long fileMode, Long uid, Long gid) {}
+        @Go(omitempty = false) String path,
+        @Go(omitempty = false) String type,
+        @Go(value = "int64", omitempty = false) Long major,
+        @Go(value = "int64", omitempty = false) Long minor,
+        @Go("*uint32") Long fileMode,
+        @Go("*uint32") Long uid,
+        @Go("*uint32") Long gid) {}

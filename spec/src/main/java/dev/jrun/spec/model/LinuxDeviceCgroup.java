@@ -8,7 +8,12 @@ package dev.jrun.spec.model;
  * @param minor int64; absent means any
  * @param access letters from "rwm"
  */
-public record LinuxDeviceCgroup(Boolean allow, String type, Long major, Long minor, String access) {
+public record LinuxDeviceCgroup(
+        @Go(omitempty = false) Boolean allow,
+        String type,
+        @Go("*int64") Long major,
+        @Go("*int64") Long minor,
+        String access) {
 
     public boolean isAllow() {
         return Boolean.TRUE.equals(allow);

@@ -6,4 +6,6 @@ package dev.jrun.spec.model;
  * @param pageSize e.g. {@code 2MB}
  * @param limit uint64 bytes, unsigned
  */
-public record LinuxHugepageLimit(String pageSize, Long limit) {}
+public record LinuxHugepageLimit(
+        @Go(omitempty = false) String pageSize,
+        @Go(value = "uint64", omitempty = false) Long limit) {}

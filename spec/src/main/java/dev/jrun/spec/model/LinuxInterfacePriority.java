@@ -5,4 +5,6 @@ package dev.jrun.spec.model;
  *
  * @param priority uint32
  */
-public record LinuxInterfacePriority(String name, Long priority) {}
+public record LinuxInterfacePriority(
+        @Go(omitempty = false) String name,
+        @Go(value = "uint32", omitempty = false) Long priority) {}

@@ -7,12 +7,12 @@ package dev.jrun.spec.model;
  * @param swappiness uint64, unsigned; 0..100 (Docker's "unset" -1 arrives as 2^64-1)
  */
 public record LinuxMemory(
-        Long limit,
-        Long reservation,
-        Long swap,
-        Long kernel,
-        Long kernelTCP,
-        Long swappiness,
-        Boolean disableOOMKiller,
-        Boolean useHierarchy,
-        Boolean checkBeforeUpdate) {}
+        @Go("*int64") Long limit,
+        @Go("*int64") Long reservation,
+        @Go("*int64") Long swap,
+        @Go("*int64") Long kernel,
+        @Go("*int64") Long kernelTCP,
+        @Go("*uint64") Long swappiness,
+        @Go("*bool") Boolean disableOOMKiller,
+        @Go("*bool") Boolean useHierarchy,
+        @Go("*bool") Boolean checkBeforeUpdate) {}

@@ -7,7 +7,10 @@ import java.util.List;
  *
  * @param nodes a node list such as {@code 0-3,7}
  */
-public record LinuxMemoryPolicy(String mode, String nodes, List<String> flags) {
+public record LinuxMemoryPolicy(
+        @Go(omitempty = false) String mode,
+        @Go(omitempty = false) String nodes,
+        List<String> flags) {
 
     public LinuxMemoryPolicy {
         flags = Copy.list(flags);

@@ -5,7 +5,9 @@ package dev.jrun.spec.model;
  *
  * @param type pid, network, mount, ipc, uts, user, cgroup or time
  */
-public record LinuxNamespace(String type, String path) {
+public record LinuxNamespace(
+        @Go(omitempty = false) String type,
+        String path) {
 
     /** True when the runtime must create a new namespace rather than join one. */
     public boolean isNew() {

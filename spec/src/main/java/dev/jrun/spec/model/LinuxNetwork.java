@@ -7,7 +7,9 @@ import java.util.List;
  *
  * @param classID uint32
  */
-public record LinuxNetwork(Long classID, List<LinuxInterfacePriority> priorities) {
+public record LinuxNetwork(
+        @Go("*uint32") Long classID,
+        List<LinuxInterfacePriority> priorities) {
 
     public LinuxNetwork {
         priorities = Copy.list(priorities);

@@ -5,4 +5,4 @@ package dev.jrun.spec.model;
  *
  * @param limit int64; -1 means no limit, 0 is a real limit
  */
-public record LinuxPids(Long limit) {}
+public record LinuxPids(@Go("*int64") Long limit) {}

@@ -3,4 +3,6 @@ package dev.jrun.spec.model;
 /**
  * rdma controller limits for one device (both uint32).
  */
-public record LinuxRdma(Long hcaHandles, Long hcaObjects) {}
+public record LinuxRdma(
+        @Go("*uint32") Long hcaHandles,
+        @Go("*uint32") Long hcaObjects) {}

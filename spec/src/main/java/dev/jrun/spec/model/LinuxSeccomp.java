@@ -8,8 +8,8 @@ import java.util.List;
  * @param defaultErrnoRet Go {@code uint}: unsigned
  */
 public record LinuxSeccomp(
-        String defaultAction,
-        Long defaultErrnoRet,
+        @Go(omitempty = false) String defaultAction,
+        @Go("*uint") Long defaultErrnoRet,
         List<String> architectures,
         List<String> flags,
         String listenerPath,

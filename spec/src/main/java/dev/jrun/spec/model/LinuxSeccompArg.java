@@ -7,4 +7,8 @@ package dev.jrun.spec.model;
  * @param value uint64, unsigned
  * @param valueTwo uint64, unsigned
  */
-public record LinuxSeccompArg(Long index, Long value, Long valueTwo, String op) {}
+public record LinuxSeccompArg(
+        @Go(value = "uint", omitempty = false) Long index,
+        @Go(value = "uint64", omitempty = false) Long value,
+        @Go("uint64") Long valueTwo,
+        @Go(omitempty = false) String op) {}

@@ -8,7 +8,10 @@ import java.util.List;
  * @param errnoRet Go {@code uint}: unsigned
  */
 public record LinuxSyscall(
-        List<String> names, String action, Long errnoRet, List<LinuxSeccompArg> args) {
+        @Go(omitempty = false) List<String> names,
+        @Go(omitempty = false) String action,
+        @Go("*uint") Long errnoRet,
+        List<LinuxSeccompArg> args) {
 
     public LinuxSyscall {
         names = Copy.list(names);

@@ -7,4 +7,7 @@ package dev.jrun.spec.model;
  * @param minor int64
  * @param rate uint64, unsigned: bytes or operations per second
  */
-public record LinuxThrottleDevice(Long major, Long minor, Long rate) {}
+public record LinuxThrottleDevice(
+        @Go(value = "int64", omitempty = false) Long major,
+        @Go(value = "int64", omitempty = false) Long minor,
+        @Go(value = "uint64", omitempty = false) Long rate) {}

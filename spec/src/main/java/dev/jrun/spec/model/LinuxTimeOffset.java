@@ -6,4 +6,6 @@ package dev.jrun.spec.model;
  * @param secs int64
  * @param nanosecs uint32
  */
-public record LinuxTimeOffset(Long secs, Long nanosecs) {}
+public record LinuxTimeOffset(
+        @Go("int64") Long secs,
+        @Go("uint32") Long nanosecs) {}

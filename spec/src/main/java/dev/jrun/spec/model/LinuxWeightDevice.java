@@ -8,4 +8,8 @@ package dev.jrun.spec.model;
  * @param weight uint16
  * @param leafWeight uint16
  */
-public record LinuxWeightDevice(Long major, Long minor, Integer weight, Integer leafWeight) {}
+public record LinuxWeightDevice(
+        @Go(value = "int64", omitempty = false) Long major,
+        @Go(value = "int64", omitempty = false) Long minor,
+        @Go("*uint16") Integer weight,
+        @Go("*uint16") Integer leafWeight) {}

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** One entry of {@code mounts}; the uid/gid mappings make it an id-mapped mount. */
 public record Mount(
-        String destination,
+        @Go(omitempty = false) String destination,
         String type,
         String source,
         List<String> options,

@@ -7,4 +7,7 @@ package dev.jrun.spec.model;
  * @param hard uint64, unsigned; {@code -1L} is RLIM_INFINITY
  * @param soft uint64, unsigned; {@code -1L} is RLIM_INFINITY
  */
-public record POSIXRlimit(String type, Long hard, Long soft) {}
+public record POSIXRlimit(
+        @Go(omitempty = false) String type,
+        @Go(value = "uint64", omitempty = false) Long hard,
+        @Go(value = "uint64", omitempty = false) Long soft) {}

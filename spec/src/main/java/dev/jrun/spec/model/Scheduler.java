@@ -10,13 +10,13 @@ import java.util.List;
  * @param period uint64 nanoseconds, unsigned (SCHED_DEADLINE)
  */
 public record Scheduler(
-        String policy,
-        Integer nice,
-        Integer priority,
+        @Go(omitempty = false) String policy,
+        @Go("int32") Integer nice,
+        @Go("int32") Integer priority,
         List<String> flags,
-        Long runtime,
-        Long deadline,
-        Long period) {
+        @Go("uint64") Long runtime,
+        @Go("uint64") Long deadline,
+        @Go("uint64") Long period) {
 
     public Scheduler {
         flags = Copy.list(flags);

@@ -9,7 +9,7 @@ import java.util.Map;
  * read, like any unknown field.
  */
 public record Spec(
-        String ociVersion,
+        @Go(omitempty = false) String ociVersion,
         Process process,
         Root root,
         String hostname,

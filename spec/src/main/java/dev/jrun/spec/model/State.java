@@ -9,11 +9,11 @@ import java.util.Map;
  * @param pid Go {@code int}; absent (or 0) when there is no process
  */
 public record State(
-        String ociVersion,
-        String id,
-        String status,
-        Long pid,
-        String bundle,
+        @Go(omitempty = false) String ociVersion,
+        @Go(omitempty = false) String id,
+        @Go(omitempty = false) String status,
+        @Go("int") Long pid,
+        @Go(omitempty = false) String bundle,
         Map<String, String> annotations) {
 
     public State {

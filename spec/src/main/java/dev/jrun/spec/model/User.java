@@ -11,7 +11,12 @@ import java.util.List;
  * @param additionalGids uint32 each
  * @param username Windows only
  */
-public record User(Long uid, Long gid, Long umask, List<Long> additionalGids, String username) {
+public record User(
+        @Go(value = "uint32", omitempty = false) Long uid,
+        @Go(value = "uint32", omitempty = false) Long gid,
+        @Go("*uint32") Long umask,
+        @Go("[]uint32") List<Long> additionalGids,
+        String username) {
 
     public User {
         additionalGids = Copy.list(additionalGids);

@@ -6,10 +6,13 @@
  * <p>Conventions shared by every record here:
  *
  * <ul>
- *   <li>Component names are the JSON names, and components are declared in the order of the
- *       fields of runtime-spec's Go structs, which is also the order in which they are written.
- *       The two exceptions are Java keywords: {@code LinuxIOPriority.ioClass} is JSON {@code
- *       class} and {@code CPUAffinity.finalCpus} is JSON {@code final}.
+ *   <li>Each record is the description of its document type from which the JSON codec is
+ *       generated: component names are the JSON names, components are declared in the order of
+ *       the fields of runtime-spec's Go structs (which is also the order in which they are
+ *       written), and {@link dev.jrun.spec.model.Go} says what Java does not (integer widths,
+ *       pointers, fields without {@code omitempty}). The two names that differ are Java keywords:
+ *       {@code LinuxIOPriority.ioClass} is JSON {@code class} and {@code CPUAffinity.finalCpus} is
+ *       JSON {@code final}.
  *   <li>{@code null} means the field was absent (or JSON {@code null}). Lists and maps keep the
  *       difference between absent ({@code null}) and present but empty, because an exact round
  *       trip needs both. Lists and maps are unmodifiable copies.

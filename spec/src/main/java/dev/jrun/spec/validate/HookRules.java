@@ -18,12 +18,12 @@ final class HookRules {
     }
 
     void check(Hooks hooks) {
-        list(hooks.prestart(), "hooks.prestart");
-        list(hooks.createRuntime(), "hooks.createRuntime");
-        list(hooks.createContainer(), "hooks.createContainer");
-        list(hooks.startContainer(), "hooks.startContainer");
-        list(hooks.poststart(), "hooks.poststart");
-        list(hooks.poststop(), "hooks.poststop");
+        list(hooks.prestart(), field(Json.Spec.hooks, Json.Hooks.prestart));
+        list(hooks.createRuntime(), field(Json.Spec.hooks, Json.Hooks.createRuntime));
+        list(hooks.createContainer(), field(Json.Spec.hooks, Json.Hooks.createContainer));
+        list(hooks.startContainer(), field(Json.Spec.hooks, Json.Hooks.startContainer));
+        list(hooks.poststart(), field(Json.Spec.hooks, Json.Hooks.poststart));
+        list(hooks.poststop(), field(Json.Spec.hooks, Json.Hooks.poststop));
     }
 
     private void list(List<Hook> hooks, String at) {
@@ -34,12 +34,12 @@ final class HookRules {
             Hook h = hooks.get(i);
             String here = index(at, i);
             if (isEmpty(h.path())) {
-                f.error(field(here, "path"), "must be set");
+                f.error(field(here, Json.Hook.path), "must be set");
             } else if (!isAbsolute(h.path())) {
-                f.error(field(here, "path"), "must be an absolute path");
+                f.error(field(here, Json.Hook.path), "must be an absolute path");
             }
             if (h.timeout() != null && h.timeout() <= 0) {
-                f.error(field(here, "timeout"), "must be greater than 0");
+                f.error(field(here, Json.Hook.timeout), "must be greater than 0");
             }
         }
     }

@@ -29,7 +29,7 @@ final class IdMappingRules {
             String here = index(at, i);
             long size = orZero(m.size());
             if (size == 0) {
-                f.error(field(here, "size"), "must be greater than 0");
+                f.error(field(here, Json.LinuxIDMapping.size), "must be greater than 0");
                 continue;
             }
             if (orZero(m.containerID()) + size > ID_SPACE || orZero(m.hostID()) + size > ID_SPACE) {

@@ -1,6 +1,9 @@
 package dev.jrun.spec.validate;
 
-/** Builds the JSON paths of messages: {@code linux.namespaces[2].type}, {@code sysctl["x"]}. */
+/**
+ * Builds the JSON paths of messages, {@code linux.namespaces[2].type} or {@code sysctl["x"]}, from
+ * the field names generated from the model (see {@link Json}), never typed in by hand.
+ */
 final class JsonPath {
     private JsonPath() {}
 

@@ -23,28 +23,28 @@ final class MountRules {
         boolean userns = linux != null && linux.hasNamespace("user");
         for (int i = 0; i < mounts.size(); i++) {
             Mount m = mounts.get(i);
-            String at = index("mounts", i);
+            String at = index(Json.Spec.mounts, i);
             String dest = m.destination();
             if (isEmpty(dest)) {
-                f.error(field(at, "destination"), "must be set");
+                f.error(field(at, Json.Mount.destination), "must be set");
             } else if (!dest.startsWith("/")) {
                 // config.md v1.3.0: on Linux relative destinations are deprecated, not invalid.
-                f.warn(field(at, "destination"), "relative destinations are deprecated; "
+                f.warn(field(at, Json.Mount.destination), "relative destinations are deprecated; "
                         + quote(dest) + " is taken as relative to \"/\"");
             }
             // The mount is later passed through a netlink-style encoding that cannot carry NULs.
             if (hasNul(dest)) {
-                f.error(field(at, "destination"), "must not contain a NUL byte");
+                f.error(field(at, Json.Mount.destination), "must not contain a NUL byte");
             }
             if (hasNul(m.source())) {
-                f.error(field(at, "source"), "must not contain a NUL byte");
+                f.error(field(at, Json.Mount.source), "must not contain a NUL byte");
             }
             if (hasNul(m.type())) {
-                f.error(field(at, "type"), "must not contain a NUL byte");
+                f.error(field(at, Json.Mount.type), "must not contain a NUL byte");
             }
             boolean bind = MountOptions.isBind(m.options());
             if (bind) {
-                dataOptions(m.options(), field(at, "options"));
+                dataOptions(m.options(), field(at, Json.Mount.options));
             }
             idMapped(m, at, bind, userns);
         }
@@ -68,34 +68,34 @@ final class MountRules {
         boolean hasGid = m.gidMappings() != null;
         boolean option = m.hasOption("idmap") || m.hasOption("ridmap");
         if (hasUid != hasGid) {
-            f.error(field(at, hasUid ? "gidMappings" : "uidMappings"),
+            f.error(field(at, hasUid ? Json.Mount.gidMappings : Json.Mount.uidMappings),
                     "uidMappings and gidMappings must be given together");
         }
         if (!option && !hasUid && !hasGid) {
             return;
         }
         if (!bind) {
-            f.error(field(at, "options"), "id-mapped mounts must be bind mounts (add \"bind\" or \"rbind\")");
+            f.error(field(at, Json.Mount.options), "id-mapped mounts must be bind mounts (add \"bind\" or \"rbind\")");
         }
         if (!option) {
-            f.warn(field(at, "options"), "should contain \"idmap\" or \"ridmap\" when mappings are given");
+            f.warn(field(at, Json.Mount.options), "should contain \"idmap\" or \"ridmap\" when mappings are given");
         }
         if (!hasUid && !hasGid && !userns) {
-            f.error(field(at, "options"),
+            f.error(field(at, Json.Mount.options),
                     "\"idmap\" and \"ridmap\" need uidMappings and gidMappings, or a user namespace to take them from");
         }
         IdMappingRules rules = new IdMappingRules(f);
         if (hasUid) {
             if (m.uidMappings().isEmpty()) {
-                f.error(field(at, "uidMappings"), "must not be empty");
+                f.error(field(at, Json.Mount.uidMappings), "must not be empty");
             }
-            rules.check(m.uidMappings(), field(at, "uidMappings"));
+            rules.check(m.uidMappings(), field(at, Json.Mount.uidMappings));
         }
         if (hasGid) {
             if (m.gidMappings().isEmpty()) {
-                f.error(field(at, "gidMappings"), "must not be empty");
+                f.error(field(at, Json.Mount.gidMappings), "must not be empty");
             }
-            rules.check(m.gidMappings(), field(at, "gidMappings"));
+            rules.check(m.gidMappings(), field(at, Json.Mount.gidMappings));
         }
     }
 }

@@ -25,6 +25,10 @@ import java.util.Set;
  */
 final class NamespaceRules {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final String NAMESPACES = field(Json.Spec.linux, Json.Linux.namespaces);
+    private static final String UID_MAPPINGS = field(Json.Spec.linux, Json.Linux.uidMappings);
+    private static final String GID_MAPPINGS = field(Json.Spec.linux, Json.Linux.gidMappings);
+    private static final String TIME_OFFSETS = field(Json.Spec.linux, Json.Linux.timeOffsets);
 
     private final Findings f;
 
@@ -39,10 +43,10 @@ final class NamespaceRules {
         }
         boolean uts = linux != null && linux.hasNamespace("uts");
         if (!isEmpty(spec.hostname()) && !uts) {
-            f.error("hostname", "needs a UTS namespace in linux.namespaces");
+            f.error(Json.Spec.hostname, "needs a UTS namespace in linux.namespaces");
         }
         if (!isEmpty(spec.domainname()) && !uts) {
-            f.error("domainname", "needs a UTS namespace in linux.namespaces");
+            f.error(Json.Spec.domainname, "needs a UTS namespace in linux.namespaces");
         }
         if (linux == null) {
             return;
@@ -51,14 +55,16 @@ final class NamespaceRules {
         timeOffsets(linux);
         if (!linux.hasNamespace("mount")) {
             if (!isEmpty(linux.maskedPaths())) {
-                f.error("linux.maskedPaths", "needs a mount namespace in linux.namespaces");
+                f.error(field(Json.Spec.linux, Json.Linux.maskedPaths),
+                        "needs a mount namespace in linux.namespaces");
             }
             if (!isEmpty(linux.readonlyPaths())) {
-                f.error("linux.readonlyPaths", "needs a mount namespace in linux.namespaces");
+                f.error(field(Json.Spec.linux, Json.Linux.readonlyPaths),
+                        "needs a mount namespace in linux.namespaces");
             }
         }
         if (linux.netDevices() != null && !linux.netDevices().isEmpty() && !linux.hasNamespace("network")) {
-            f.error("linux.netDevices", "needs a network namespace in linux.namespaces");
+            f.error(field(Json.Spec.linux, Json.Linux.netDevices), "needs a network namespace in linux.namespaces");
         }
     }
 
@@ -66,16 +72,16 @@ final class NamespaceRules {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < namespaces.size(); i++) {
             LinuxNamespace ns = namespaces.get(i);
-            String at = index("linux.namespaces", i);
+            String at = index(NAMESPACES, i);
             if (isEmpty(ns.type())) {
-                f.error(field(at, "type"), "must be set");
+                f.error(field(at, Json.LinuxNamespace.type), "must be set");
             } else if (NamespaceType.of(ns.type()) == null) {
-                f.error(field(at, "type"), "unknown namespace type " + quote(ns.type()));
+                f.error(field(at, Json.LinuxNamespace.type), "unknown namespace type " + quote(ns.type()));
             } else if (!seen.add(ns.type())) {
-                f.error(field(at, "type"), "duplicate namespace " + quote(ns.type()));
+                f.error(field(at, Json.LinuxNamespace.type), "duplicate namespace " + quote(ns.type()));
             }
             if (!isEmpty(ns.path()) && !isAbsolute(ns.path())) {
-                f.error(field(at, "path"), "must be an absolute path");
+                f.error(field(at, Json.LinuxNamespace.path), "must be an absolute path");
             }
         }
     }
@@ -86,34 +92,34 @@ final class NamespaceRules {
         List<LinuxIDMapping> gids = linux.gidMappings();
         if (userns == null) {
             if (uids != null) {
-                f.error("linux.uidMappings", "needs a user namespace in linux.namespaces");
+                f.error(UID_MAPPINGS, "needs a user namespace in linux.namespaces");
             }
             if (gids != null) {
-                f.error("linux.gidMappings", "needs a user namespace in linux.namespaces");
+                f.error(GID_MAPPINGS, "needs a user namespace in linux.namespaces");
             }
         } else if (userns.isNew()) {
             if (isEmpty(uids)) {
-                f.error("linux.uidMappings", "must be set for a new user namespace");
+                f.error(UID_MAPPINGS, "must be set for a new user namespace");
             }
             if (isEmpty(gids)) {
-                f.error("linux.gidMappings", "must be set for a new user namespace");
+                f.error(GID_MAPPINGS, "must be set for a new user namespace");
             }
         } else {
             // runc compares them with the joined namespace's maps, which needs the running
             // system; here they can only be flagged as unused.
             if (uids != null) {
-                f.warn("linux.uidMappings", "ignored when joining an existing user namespace");
+                f.warn(UID_MAPPINGS, "ignored when joining an existing user namespace");
             }
             if (gids != null) {
-                f.warn("linux.gidMappings", "ignored when joining an existing user namespace");
+                f.warn(GID_MAPPINGS, "ignored when joining an existing user namespace");
             }
         }
         IdMappingRules rules = new IdMappingRules(f);
         if (uids != null) {
-            rules.check(uids, "linux.uidMappings");
+            rules.check(uids, UID_MAPPINGS);
         }
         if (gids != null) {
-            rules.check(gids, "linux.gidMappings");
+            rules.check(gids, GID_MAPPINGS);
         }
     }
 
@@ -124,18 +130,18 @@ final class NamespaceRules {
         }
         LinuxNamespace timens = linux.namespace("time");
         if (timens == null) {
-            f.error("linux.timeOffsets", "needs a time namespace in linux.namespaces");
+            f.error(TIME_OFFSETS, "needs a time namespace in linux.namespaces");
         } else if (!timens.isNew()) {
-            f.error("linux.timeOffsets", "cannot be set when joining an existing time namespace");
+            f.error(TIME_OFFSETS, "cannot be set when joining an existing time namespace");
         }
         for (Map.Entry<String, LinuxTimeOffset> e : offsets.entrySet()) {
-            String at = key("linux.timeOffsets", e.getKey());
+            String at = key(TIME_OFFSETS, e.getKey());
             if (!e.getKey().equals("monotonic") && !e.getKey().equals("boottime")) {
                 f.error(at, "unknown clock (only monotonic and boottime can be offset)");
             }
             Long nanos = e.getValue().nanosecs();
             if (nanos != null && nanos >= NANOS_PER_SECOND) {
-                f.error(field(at, "nanosecs"), "must be less than " + NANOS_PER_SECOND);
+                f.error(field(at, Json.LinuxTimeOffset.nanosecs), "must be less than " + NANOS_PER_SECOND);
             }
         }
     }

@@ -41,36 +41,38 @@ final class ResourceRules {
 
     void check(LinuxResources r, String at) {
         if (r.devices() != null) {
-            devices(r.devices(), field(at, "devices"));
+            devices(r.devices(), field(at, Json.LinuxResources.devices));
         }
         if (r.memory() != null) {
-            memory(r.memory(), field(at, "memory"));
+            memory(r.memory(), field(at, Json.LinuxResources.memory));
         }
         if (r.cpu() != null) {
-            cpu(r.cpu(), field(at, "cpu"));
+            cpu(r.cpu(), field(at, Json.LinuxResources.cpu));
         }
         if (r.pids() != null && r.pids().limit() != null && r.pids().limit() < -1) {
-            f.error(field(field(at, "pids"), "limit"), "must be -1 (unlimited) or at least 0");
+            f.error(field(field(at, Json.LinuxResources.pids), Json.LinuxPids.limit),
+                    "must be -1 (unlimited) or at least 0");
         }
         if (r.blockIO() != null) {
-            blockIO(r.blockIO(), field(at, "blockIO"));
+            blockIO(r.blockIO(), field(at, Json.LinuxResources.blockIO));
         }
         if (r.hugepageLimits() != null) {
-            hugepages(r.hugepageLimits(), field(at, "hugepageLimits"));
+            hugepages(r.hugepageLimits(), field(at, Json.LinuxResources.hugepageLimits));
         }
         if (r.network() != null) {
-            network(r.network(), field(at, "network"));
+            network(r.network(), field(at, Json.LinuxResources.network));
         }
         if (r.rdma() != null) {
             for (Map.Entry<String, LinuxRdma> e : r.rdma().entrySet()) {
                 LinuxRdma limits = e.getValue();
                 if (limits.hcaHandles() == null && limits.hcaObjects() == null) {
-                    f.error(key(field(at, "rdma"), e.getKey()), "must set hcaHandles, hcaObjects or both");
+                    f.error(key(field(at, Json.LinuxResources.rdma), e.getKey()),
+                            "must set hcaHandles, hcaObjects or both");
                 }
             }
         }
         if (r.unified() != null) {
-            unified(r.unified(), field(at, "unified"));
+            unified(r.unified(), field(at, Json.LinuxResources.unified));
         }
     }
 
@@ -79,16 +81,16 @@ final class ResourceRules {
             LinuxDeviceCgroup d = rules.get(i);
             String here = index(at, i);
             if (d.type() != null && !oneOf(d.type(), "a", "b", "c")) {
-                f.error(field(here, "type"), "must be a, b or c, not " + quote(d.type()));
+                f.error(field(here, Json.LinuxDeviceCgroup.type), "must be a, b or c, not " + quote(d.type()));
             }
             // runc refuses an empty access string rather than guess what it means.
             if (isEmpty(d.access())) {
-                f.error(field(here, "access"), "must be set (letters from \"rwm\")");
+                f.error(field(here, Json.LinuxDeviceCgroup.access), "must be set (letters from \"rwm\")");
             } else if (!onlyLetters(d.access(), "rwm")) {
-                f.error(field(here, "access"), "must contain only the letters r, w and m");
+                f.error(field(here, Json.LinuxDeviceCgroup.access), "must contain only the letters r, w and m");
             }
-            wildcard(d.major(), field(here, "major"));
-            wildcard(d.minor(), field(here, "minor"));
+            wildcard(d.major(), field(here, Json.LinuxDeviceCgroup.major));
+            wildcard(d.minor(), field(here, Json.LinuxDeviceCgroup.minor));
         }
     }
 
@@ -99,29 +101,30 @@ final class ResourceRules {
     }
 
     private void memory(LinuxMemory m, String at) {
-        bytes(m.limit(), field(at, "limit"));
-        bytes(m.reservation(), field(at, "reservation"));
-        bytes(m.swap(), field(at, "swap"));
-        bytes(m.kernel(), field(at, "kernel"));
-        bytes(m.kernelTCP(), field(at, "kernelTCP"));
+        bytes(m.limit(), field(at, Json.LinuxMemory.limit));
+        bytes(m.reservation(), field(at, Json.LinuxMemory.reservation));
+        bytes(m.swap(), field(at, Json.LinuxMemory.swap));
+        bytes(m.kernel(), field(at, Json.LinuxMemory.kernel));
+        bytes(m.kernelTCP(), field(at, Json.LinuxMemory.kernelTCP));
         if (m.kernel() != null) {
-            f.warn(field(at, "kernel"), "ignored: kernel memory limits are not supported");
+            f.warn(field(at, Json.LinuxMemory.kernel), "ignored: kernel memory limits are not supported");
         }
         if (m.kernelTCP() != null) {
-            f.warn(field(at, "kernelTCP"), "ignored: kernel memory limits are not supported");
+            f.warn(field(at, Json.LinuxMemory.kernelTCP), "ignored: kernel memory limits are not supported");
         }
         // Docker sends -1 for "unset"; as a uint64 that is the largest value.
         Long swappiness = m.swappiness();
         if (swappiness != null && swappiness != -1L && (swappiness < 0 || swappiness > 100)) {
-            f.error(field(at, "swappiness"), "must be between 0 and 100");
+            f.error(field(at, Json.LinuxMemory.swappiness), "must be between 0 and 100");
         }
         long limit = m.limit() == null ? 0 : m.limit();
         long swap = m.swap() == null ? 0 : m.swap();
         if (swap > 0) {
             if (limit > 0 && swap < limit) {
-                f.error(field(at, "swap"), "must not be below memory.limit: swap counts memory plus swap");
+                f.error(field(at, Json.LinuxMemory.swap),
+                        "must not be below memory.limit: swap counts memory plus swap");
             } else if (limit == 0 && !update) {
-                f.error(field(at, "swap"), "needs memory.limit to be set too");
+                f.error(field(at, Json.LinuxMemory.swap), "needs memory.limit to be set too");
             }
         }
     }
@@ -135,49 +138,51 @@ final class ResourceRules {
     private void cpu(LinuxCPU c, String at) {
         Long shares = c.shares();
         if (shares != null && shares != 0 && (shares < 2 || shares > MAX_SHARES)) {
-            f.error(field(at, "shares"), "must be between 2 and " + MAX_SHARES);
+            f.error(field(at, Json.LinuxCPU.shares), "must be between 2 and " + MAX_SHARES);
         }
         Long quota = c.quota();
         if (quota != null && quota != 0 && quota != -1 && quota < MIN_CFS_MICROS) {
-            f.error(field(at, "quota"), "must be -1 (unlimited) or at least " + MIN_CFS_MICROS);
+            f.error(field(at, Json.LinuxCPU.quota), "must be -1 (unlimited) or at least " + MIN_CFS_MICROS);
         }
         Long period = c.period();
         if (period != null && period != 0 && (period < MIN_CFS_MICROS || period > MAX_CFS_PERIOD_MICROS)) {
-            f.error(field(at, "period"), "must be between " + MIN_CFS_MICROS + " and " + MAX_CFS_PERIOD_MICROS);
+            f.error(field(at, Json.LinuxCPU.period),
+                    "must be between " + MIN_CFS_MICROS + " and " + MAX_CFS_PERIOD_MICROS);
         }
         Long burst = c.burst();
         if (burst != null && quota != null && quota > 0 && Long.compareUnsigned(burst, quota) > 0) {
-            f.error(field(at, "burst"), "must not exceed cpu.quota");
+            f.error(field(at, Json.LinuxCPU.burst), "must not exceed cpu.quota");
         }
         if (c.realtimeRuntime() != null && c.realtimeRuntime() < -1) {
-            f.error(field(at, "realtimeRuntime"), "must be -1 (unlimited) or at least 0");
+            f.error(field(at, Json.LinuxCPU.realtimeRuntime), "must be -1 (unlimited) or at least 0");
         }
-        Checks.cpuList(f, c.cpus(), field(at, "cpus"));
-        Checks.cpuList(f, c.mems(), field(at, "mems"));
+        Checks.cpuList(f, c.cpus(), field(at, Json.LinuxCPU.cpus));
+        Checks.cpuList(f, c.mems(), field(at, Json.LinuxCPU.mems));
         if (c.idle() != null && c.idle() != 0 && c.idle() != 1) {
-            f.error(field(at, "idle"), "must be 0 or 1");
+            f.error(field(at, Json.LinuxCPU.idle), "must be 0 or 1");
         }
     }
 
     private void blockIO(LinuxBlockIO b, String at) {
-        weight(b.weight(), field(at, "weight"));
-        weight(b.leafWeight(), field(at, "leafWeight"));
+        weight(b.weight(), field(at, Json.LinuxBlockIO.weight));
+        weight(b.leafWeight(), field(at, Json.LinuxBlockIO.leafWeight));
         if (b.weightDevice() != null) {
             for (int i = 0; i < b.weightDevice().size(); i++) {
                 LinuxWeightDevice d = b.weightDevice().get(i);
-                String here = index(field(at, "weightDevice"), i);
-                deviceNumbers(d.major(), d.minor(), here);
+                String here = index(field(at, Json.LinuxBlockIO.weightDevice), i);
+                notNegative(d.major(), field(here, Json.LinuxWeightDevice.major));
+                notNegative(d.minor(), field(here, Json.LinuxWeightDevice.minor));
                 if (d.weight() == null && d.leafWeight() == null) {
                     f.error(here, "must set weight, leafWeight or both");
                 }
-                weight(d.weight(), field(here, "weight"));
-                weight(d.leafWeight(), field(here, "leafWeight"));
+                weight(d.weight(), field(here, Json.LinuxWeightDevice.weight));
+                weight(d.leafWeight(), field(here, Json.LinuxWeightDevice.leafWeight));
             }
         }
-        throttle(b.throttleReadBpsDevice(), field(at, "throttleReadBpsDevice"));
-        throttle(b.throttleWriteBpsDevice(), field(at, "throttleWriteBpsDevice"));
-        throttle(b.throttleReadIOPSDevice(), field(at, "throttleReadIOPSDevice"));
-        throttle(b.throttleWriteIOPSDevice(), field(at, "throttleWriteIOPSDevice"));
+        throttle(b.throttleReadBpsDevice(), field(at, Json.LinuxBlockIO.throttleReadBpsDevice));
+        throttle(b.throttleWriteBpsDevice(), field(at, Json.LinuxBlockIO.throttleWriteBpsDevice));
+        throttle(b.throttleReadIOPSDevice(), field(at, Json.LinuxBlockIO.throttleReadIOPSDevice));
+        throttle(b.throttleWriteIOPSDevice(), field(at, Json.LinuxBlockIO.throttleWriteIOPSDevice));
     }
 
     /** blkio.weight's range; runc maps it linearly onto cgroup v2's io.weight (1..10000). */
@@ -191,24 +196,23 @@ final class ResourceRules {
         if (devices != null) {
             for (int i = 0; i < devices.size(); i++) {
                 LinuxThrottleDevice d = devices.get(i);
-                deviceNumbers(d.major(), d.minor(), index(at, i));
+                String here = index(at, i);
+                notNegative(d.major(), field(here, Json.LinuxThrottleDevice.major));
+                notNegative(d.minor(), field(here, Json.LinuxThrottleDevice.minor));
             }
         }
     }
 
-    private void deviceNumbers(Long major, Long minor, String at) {
-        if (major != null && major < 0) {
-            f.error(field(at, "major"), "must not be negative");
-        }
-        if (minor != null && minor < 0) {
-            f.error(field(at, "minor"), "must not be negative");
+    private void notNegative(Long n, String at) {
+        if (n != null && n < 0) {
+            f.error(at, "must not be negative");
         }
     }
 
     private void hugepages(List<LinuxHugepageLimit> limits, String at) {
         for (int i = 0; i < limits.size(); i++) {
             String size = limits.get(i).pageSize();
-            String here = field(index(at, i), "pageSize");
+            String here = field(index(at, i), Json.LinuxHugepageLimit.pageSize);
             if (isEmpty(size)) {
                 f.error(here, "must be set");
             } else if (!isPageSize(size)) {
@@ -235,7 +239,8 @@ final class ResourceRules {
         if (n.priorities() != null) {
             for (int i = 0; i < n.priorities().size(); i++) {
                 if (isEmpty(n.priorities().get(i).name())) {
-                    f.error(field(index(field(at, "priorities"), i), "name"), "must be set");
+                    String here = index(field(at, Json.LinuxNetwork.priorities), i);
+                    f.error(field(here, Json.LinuxInterfacePriority.name), "must be set");
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.jrun.spec.validate;
 
 import static dev.jrun.spec.validate.Checks.isEmpty;
+import static dev.jrun.spec.validate.JsonPath.field;
 
 import dev.jrun.spec.model.Root;
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
  * (runc requires the rootfs path to be its own real path), and anything resolving to "/".
  */
 final class RootRules {
+    private static final String PATH = field(Json.Spec.root, Json.Root.path);
+
     private final Findings f;
 
     RootRules(Findings f) {
@@ -22,20 +25,20 @@ final class RootRules {
 
     void check(Root root, Path bundle) {
         if (root == null) {
-            f.error("root", "must be set");
+            f.error(Json.Spec.root, "must be set");
             return;
         }
         String path = root.path();
         if (isEmpty(path)) {
-            f.error("root.path", "must be set");
+            f.error(PATH, "must be set");
             return;
         }
         if (hasDotDot(path)) {
-            f.error("root.path", "must not contain \"..\" components");
+            f.error(PATH, "must not contain \"..\" components");
             return;
         }
         if (path.indexOf('\0') >= 0) {
-            f.error("root.path", "must not contain a NUL byte");
+            f.error(PATH, "must not contain a NUL byte");
             return;
         }
         Path rootfs;
@@ -46,30 +49,30 @@ final class RootRules {
                     ? Path.of(path).normalize()
                     : bundle.toAbsolutePath().toRealPath().resolve(path).normalize();
         } catch (IOException e) {
-            f.error("root.path", "cannot resolve the bundle directory " + bundle + ": " + reason(e));
+            f.error(PATH, "cannot resolve the bundle directory " + bundle + ": " + reason(e));
             return;
         } catch (RuntimeException e) {
-            f.error("root.path", "is not a valid path");
+            f.error(PATH, "is not a valid path");
             return;
         }
         if (!Files.exists(rootfs, LinkOption.NOFOLLOW_LINKS)) {
-            f.error("root.path", "directory " + rootfs + " does not exist");
+            f.error(PATH, "directory " + rootfs + " does not exist");
             return;
         }
         Path real;
         try {
             real = rootfs.toRealPath();
         } catch (IOException e) {
-            f.error("root.path", "cannot resolve " + rootfs + ": " + reason(e));
+            f.error(PATH, "cannot resolve " + rootfs + ": " + reason(e));
             return;
         }
         if (real.getParent() == null) {
-            f.error("root.path", "must not resolve to the host root directory");
+            f.error(PATH, "must not resolve to the host root directory");
         } else if (!real.equals(rootfs)) {
-            f.error("root.path", rootfs + " must not be or pass through a symbolic link (it resolves to "
+            f.error(PATH, rootfs + " must not be or pass through a symbolic link (it resolves to "
                     + real + ")");
         } else if (!Files.isDirectory(real)) {
-            f.error("root.path", rootfs + " is not a directory");
+            f.error(PATH, rootfs + " is not a directory");
         }
     }
 

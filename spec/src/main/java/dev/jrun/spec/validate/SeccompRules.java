@@ -34,7 +34,7 @@ final class SeccompRules {
         "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
     };
     private static final String NOTIFY = "SCMP_ACT_NOTIFY";
-    private static final String AT = "linux.seccomp";
+    private static final String AT = field(Json.Spec.linux, Json.Linux.seccomp);
 
     private final Findings f;
 
@@ -50,55 +50,58 @@ final class SeccompRules {
                 f.warn(AT, "no defaultAction and no syscalls: no seccomp filter is installed");
                 return;
             }
-            f.error(field(AT, "defaultAction"), "must be set");
+            f.error(field(AT, Json.LinuxSeccomp.defaultAction), "must be set");
         } else {
-            action(s.defaultAction(), s.defaultErrnoRet(), field(AT, "defaultAction"), field(AT, "defaultErrnoRet"));
+            action(s.defaultAction(), s.defaultErrnoRet(), field(AT, Json.LinuxSeccomp.defaultAction),
+                    field(AT, Json.LinuxSeccomp.defaultErrnoRet));
             if (NOTIFY.equals(s.defaultAction())) {
-                f.error(field(AT, "defaultAction"), "SCMP_ACT_NOTIFY cannot be the default action");
+                f.error(field(AT, Json.LinuxSeccomp.defaultAction), "SCMP_ACT_NOTIFY cannot be the default action");
             }
         }
-        names(s.architectures(), ARCHITECTURES, "architecture", field(AT, "architectures"));
-        names(s.flags(), FLAGS, "flag", field(AT, "flags"));
+        names(s.architectures(), ARCHITECTURES, "architecture", field(AT, Json.LinuxSeccomp.architectures));
+        names(s.flags(), FLAGS, "flag", field(AT, Json.LinuxSeccomp.flags));
 
         boolean notify = NOTIFY.equals(s.defaultAction());
         if (syscalls != null) {
             for (int i = 0; i < syscalls.size(); i++) {
-                notify |= syscall(syscalls.get(i), index(field(AT, "syscalls"), i));
+                notify |= syscall(syscalls.get(i), index(field(AT, Json.LinuxSeccomp.syscalls), i));
             }
         }
         if (notify && isEmpty(s.listenerPath())) {
-            f.error(field(AT, "listenerPath"), "must be set when SCMP_ACT_NOTIFY is used");
+            f.error(field(AT, Json.LinuxSeccomp.listenerPath), "must be set when SCMP_ACT_NOTIFY is used");
         } else if (!notify && !isEmpty(s.listenerPath())) {
-            f.warn(field(AT, "listenerPath"), "ignored: no rule uses SCMP_ACT_NOTIFY");
+            f.warn(field(AT, Json.LinuxSeccomp.listenerPath), "ignored: no rule uses SCMP_ACT_NOTIFY");
         }
         if (!isEmpty(s.listenerMetadata()) && isEmpty(s.listenerPath())) {
-            f.error(field(AT, "listenerMetadata"), "must not be set without listenerPath");
+            f.error(field(AT, Json.LinuxSeccomp.listenerMetadata), "must not be set without listenerPath");
         }
     }
 
     /** Checks one rule; returns whether it uses SCMP_ACT_NOTIFY. */
     private boolean syscall(LinuxSyscall sc, String at) {
         if (isEmpty(sc.names())) {
-            f.error(field(at, "names"), "must contain at least one syscall name");
+            f.error(field(at, Json.LinuxSyscall.names), "must contain at least one syscall name");
         } else {
             for (int j = 0; j < sc.names().size(); j++) {
                 String name = sc.names().get(j);
                 if (name.isEmpty()) {
-                    f.error(index(field(at, "names"), j), "must not be empty");
+                    f.error(index(field(at, Json.LinuxSyscall.names), j), "must not be empty");
                 } else if (NOTIFY.equals(sc.action()) && name.equals("write")) {
                     // The agent would deadlock if the runtime's own write to it were trapped.
-                    f.error(index(field(at, "names"), j), "SCMP_ACT_NOTIFY cannot be used for \"write\"");
+                    f.error(index(field(at, Json.LinuxSyscall.names), j),
+                            "SCMP_ACT_NOTIFY cannot be used for \"write\"");
                 }
             }
         }
         if (isEmpty(sc.action())) {
-            f.error(field(at, "action"), "must be set");
+            f.error(field(at, Json.LinuxSyscall.action), "must be set");
         } else {
-            action(sc.action(), sc.errnoRet(), field(at, "action"), field(at, "errnoRet"));
+            action(sc.action(), sc.errnoRet(), field(at, Json.LinuxSyscall.action),
+                    field(at, Json.LinuxSyscall.errnoRet));
         }
         if (sc.args() != null) {
             for (int k = 0; k < sc.args().size(); k++) {
-                arg(sc.args().get(k), index(field(at, "args"), k));
+                arg(sc.args().get(k), index(field(at, Json.LinuxSyscall.args), k));
             }
         }
         return NOTIFY.equals(sc.action());
@@ -115,12 +118,12 @@ final class SeccompRules {
     private void arg(LinuxSeccompArg a, String at) {
         long index = a.index() == null ? 0 : a.index();
         if (index < 0 || index > 5) {
-            f.error(field(at, "index"), "must be between 0 and 5");
+            f.error(field(at, Json.LinuxSeccompArg.index), "must be between 0 and 5");
         }
         if (isEmpty(a.op())) {
-            f.error(field(at, "op"), "must be set");
+            f.error(field(at, Json.LinuxSeccompArg.op), "must be set");
         } else if (!oneOf(a.op(), OPERATORS)) {
-            f.error(field(at, "op"), "unknown operator " + quote(a.op()));
+            f.error(field(at, Json.LinuxSeccompArg.op), "unknown operator " + quote(a.op()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jrun.spec.validate;
 
+import static dev.jrun.spec.validate.JsonPath.field;
 import static dev.jrun.spec.validate.JsonPath.key;
 
 import dev.jrun.spec.model.Linux;
@@ -33,7 +34,7 @@ final class SysctlRules {
         }
         Boolean hostNetwork = null;
         for (String name : sysctl.keySet()) {
-            String at = key("linux.sysctl", name);
+            String at = key(field(Json.Spec.linux, Json.Linux.sysctl), name);
             String s = dotted(name);
             if (Checks.oneOf(s, IPC) || s.startsWith("fs.mqueue.")) {
                 if (!linux.hasNamespace("ipc")) {

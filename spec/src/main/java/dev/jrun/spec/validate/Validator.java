@@ -1,5 +1,6 @@
 package dev.jrun.spec.validate;
 
+import static dev.jrun.spec.validate.JsonPath.field;
 import static dev.jrun.spec.validate.JsonPath.key;
 
 import dev.jrun.spec.model.LinuxResources;
@@ -30,9 +31,9 @@ public final class Validator {
         Findings f = new Findings(CONFIG);
         new RootRules(f).check(spec.root(), bundleDir);
         if (spec.process() == null) {
-            f.error("process", "must be set");
+            f.error(Json.Spec.process, "must be set");
         } else {
-            new ProcessRules(f).check(spec.process(), "process");
+            new ProcessRules(f).check(spec.process(), Json.Spec.process);
         }
         if (spec.mounts() != null) {
             new MountRules(f).check(spec.mounts(), spec.linux());
@@ -41,13 +42,14 @@ public final class Validator {
             new HookRules(f).check(spec.hooks());
         }
         if (spec.annotations() != null && spec.annotations().containsKey("")) {
-            f.error(key("annotations", ""), "keys must not be empty");
+            f.error(key(Json.Spec.annotations, ""), "keys must not be empty");
         }
         new NamespaceRules(f).check(spec);
         if (spec.linux() != null) {
             new SysctlRules(f).check(spec.linux());
             if (spec.linux().resources() != null) {
-                new ResourceRules(f, false).check(spec.linux().resources(), "linux.resources");
+                String at = field(Json.Spec.linux, Json.Linux.resources);
+                new ResourceRules(f, false).check(spec.linux().resources(), at);
             }
             if (spec.linux().devices() != null) {
                 new DeviceRules(f).check(spec.linux().devices());
