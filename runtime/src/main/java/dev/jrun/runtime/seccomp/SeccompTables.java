@@ -2,15 +2,16 @@ package dev.jrun.runtime.seccomp;
 
 import dev.jrun.runtime.linux.LibSeccomp;
 import dev.jrun.runtime.linux.LibSeccomp.Operator;
+import dev.jrun.spec.linux.SeccompNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The names config.json uses for seccomp, and what each means to libseccomp and the kernel.
- * The compiler and `jrun features` both read these tables, so features never lists a name
- * create would refuse.
+ * What each seccomp name of config.json ({@link SeccompNames}, the one list validation also
+ * reads) means to libseccomp and the kernel.  The compiler and `jrun features` both read these
+ * tables, so features never lists a name create would refuse.
  */
 public final class SeccompTables {
     /** How an action name becomes a libseccomp action. */
@@ -58,17 +59,8 @@ public final class SeccompTables {
             "SCMP_CMP_GT", Operator.GT,
             "SCMP_CMP_MASKED_EQ", Operator.MASKED_EQ);
 
-    /**
-     * Every SCMP_ARCH_* name the runtime-spec lists; libseccomp names each by the lower-case
-     * suffix, and the loaded library decides which of them it knows ({@link #libseccompArchName}).
-     */
-    public static final List<String> ARCHITECTURES = List.of(
-            "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
-            "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
-            "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
-            "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC",
-            "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",
-            "SCMP_ARCH_SH", "SCMP_ARCH_SHEB");
+    /** Every SCMP_ARCH_* name the runtime-spec lists ({@link #libseccompArchName} maps them). */
+    public static final List<String> ARCHITECTURES = SeccompNames.ARCHITECTURES;
 
     /** SECCOMP_FILTER_FLAG_* names config.json may use, and their seccomp(2) bits. */
     public static final Map<String, Long> FLAGS = ordered(

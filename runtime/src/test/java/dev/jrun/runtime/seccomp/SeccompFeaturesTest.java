@@ -27,4 +27,14 @@ class SeccompFeaturesTest {
         assertEquals(List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
                 "SECCOMP_FILTER_FLAG_SPEC_ALLOW"), f.supportedFlags());
     }
+
+    @Test
+    void theCompilerMapsExactlyTheNamesValidationKnows() {
+        org.junit.jupiter.api.Assertions.assertEquals(dev.jrun.spec.linux.SeccompNames.ACTIONS,
+                java.util.List.copyOf(SeccompTables.ACTIONS.keySet()));
+        org.junit.jupiter.api.Assertions.assertEquals(dev.jrun.spec.linux.SeccompNames.OPERATORS,
+                java.util.List.copyOf(SeccompTables.OPERATORS.keySet()));
+        org.junit.jupiter.api.Assertions.assertEquals(dev.jrun.spec.linux.SeccompNames.FLAGS,
+                java.util.List.copyOf(SeccompTables.FLAGS.keySet()));
+    }
 }

@@ -1,11 +1,11 @@
 package dev.jrun.spec.validate;
 
 import static dev.jrun.spec.validate.Checks.isEmpty;
-import static dev.jrun.spec.validate.Checks.oneOf;
 import static dev.jrun.spec.validate.Checks.quote;
 import static dev.jrun.spec.validate.JsonPath.field;
 import static dev.jrun.spec.validate.JsonPath.index;
 
+import dev.jrun.spec.linux.SeccompNames;
 import dev.jrun.spec.model.LinuxSeccomp;
 import dev.jrun.spec.model.LinuxSeccompArg;
 import dev.jrun.spec.model.LinuxSyscall;
@@ -13,27 +13,7 @@ import java.util.List;
 
 /** {@code linux.seccomp}: names as libseccomp spells them, plus runc's extra restrictions. */
 final class SeccompRules {
-    static final String[] ACTIONS = {
-        "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-        "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
-    };
-    static final String[] OPERATORS = {
-        "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-        "SCMP_CMP_MASKED_EQ",
-    };
-    static final String[] ARCHITECTURES = {
-        "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
-        "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
-        "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
-        "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC",
-        "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",
-        "SCMP_ARCH_SH", "SCMP_ARCH_SHEB",
-    };
-    static final String[] FLAGS = {
-        "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-        "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-    };
-    private static final String NOTIFY = "SCMP_ACT_NOTIFY";
+    private static final String NOTIFY = SeccompNames.NOTIFY;
     private static final String AT = field(Json.Spec.linux, Json.Linux.seccomp);
 
     private final Findings f;
@@ -58,8 +38,8 @@ final class SeccompRules {
                 f.error(field(AT, Json.LinuxSeccomp.defaultAction), "SCMP_ACT_NOTIFY cannot be the default action");
             }
         }
-        names(s.architectures(), ARCHITECTURES, "architecture", field(AT, Json.LinuxSeccomp.architectures));
-        names(s.flags(), FLAGS, "flag", field(AT, Json.LinuxSeccomp.flags));
+        names(s.architectures(), SeccompNames.ARCHITECTURES, "architecture", field(AT, Json.LinuxSeccomp.architectures));
+        names(s.flags(), SeccompNames.FLAGS, "flag", field(AT, Json.LinuxSeccomp.flags));
 
         boolean notify = NOTIFY.equals(s.defaultAction());
         if (syscalls != null) {
@@ -108,7 +88,7 @@ final class SeccompRules {
     }
 
     private void action(String action, Long errno, String actionAt, String errnoAt) {
-        if (!oneOf(action, ACTIONS)) {
+        if (!SeccompNames.ACTIONS.contains(action)) {
             f.error(actionAt, "unknown action " + quote(action));
         } else if (errno != null && !action.equals("SCMP_ACT_ERRNO") && !action.equals("SCMP_ACT_TRACE")) {
             f.error(errnoAt, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno");
@@ -122,15 +102,15 @@ final class SeccompRules {
         }
         if (isEmpty(a.op())) {
             f.error(field(at, Json.LinuxSeccompArg.op), "must be set");
-        } else if (!oneOf(a.op(), OPERATORS)) {
+        } else if (!SeccompNames.OPERATORS.contains(a.op())) {
             f.error(field(at, Json.LinuxSeccompArg.op), "unknown operator " + quote(a.op()));
         }
     }
 
-    private void names(List<String> values, String[] known, String what, String at) {
+    private void names(List<String> values, List<String> known, String what, String at) {
         if (values != null) {
             for (int i = 0; i < values.size(); i++) {
-                if (!oneOf(values.get(i), known)) {
+                if (!known.contains(values.get(i))) {
                     f.error(index(at, i), "unknown " + what + " " + quote(values.get(i)));
                 }
             }
