@@ -198,6 +198,6 @@ final class V1Manager extends CgroupManager {
 
     @Override
     public CgroupStats stats() throws CgroupException {
-        return CgroupStats.readV1(paths);
+        return V1StatsReader.read(paths);
     }
 }

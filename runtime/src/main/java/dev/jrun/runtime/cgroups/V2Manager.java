@@ -226,6 +226,6 @@ final class V2Manager extends CgroupManager {
 
     @Override
     public CgroupStats stats() throws CgroupException {
-        return CgroupStats.readV2(dir);
+        return V2StatsReader.read(dir);
     }
 }
