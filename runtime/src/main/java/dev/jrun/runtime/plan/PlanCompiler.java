@@ -1,6 +1,7 @@
 package dev.jrun.runtime.plan;
 
 import dev.jrun.spec.linux.Capabilities;
+import dev.jrun.spec.linux.CpuList;
 import dev.jrun.spec.linux.Rlimits;
 import dev.jrun.spec.model.Hook;
 import dev.jrun.spec.model.Hooks;

@@ -150,6 +150,8 @@ class ValidatorTest {
                 rule("{'process': {'execCPUAffinity': {'initial': '3-1', 'final': 'x'}}}",
                         "config.json: process.execCPUAffinity.initial: invalid range '3-1' in '3-1'",
                         "config.json: process.execCPUAffinity.final: invalid number 'x' in 'x'"),
+                rule("{'process': {'execCPUAffinity': {'final': '0,1024'}}}",
+                        "config.json: process.execCPUAffinity.final: CPU 1024 is beyond 1023"),
                 // mounts
                 rule("{'mounts': [{'type': 'tmpfs', 'source': 'tmpfs'}]}", "config.json: mounts[0].destination: must be set"),
                 rule("{'mounts': [{'destination': '/a', 'source': 'x\\u0000'}]}",
