@@ -139,12 +139,12 @@ final class V1Resources {
 
     private static void devices(List<LinuxDeviceCgroup> devices, Current cur, List<CgroupWrite> out)
             throws CgroupException {
-        DeviceRules.Emulator target = DeviceRules.Emulator.of(DeviceRules.forContainer(devices));
+        DeviceAllowList.Emulator target = DeviceAllowList.Emulator.of(DeviceAllowList.forContainer(devices));
         String list = cur.read("devices", "devices.list");
         // unknown: treat it like a fresh cgroup (allow-all), which always starts with a reset
-        DeviceRules.Emulator now = list == null ? DeviceRules.Emulator.allowAll() : DeviceRules.Emulator.fromList(list);
-        for (DeviceRules.Rule rule : now.transition(target)) {
-            add(out, "devices", rule.allow() ? "devices.allow" : "devices.deny", rule.cgroupString(), DeviceRules.REASON);
+        DeviceAllowList.Emulator now = list == null ? DeviceAllowList.Emulator.allowAll() : DeviceAllowList.Emulator.fromList(list);
+        for (DeviceAllowList.Rule rule : now.transition(target)) {
+            add(out, "devices", rule.allow() ? "devices.allow" : "devices.deny", rule.cgroupString(), DeviceAllowList.REASON);
         }
     }
 

@@ -468,7 +468,7 @@ final class V2Resources {
      * a failure is ignored, as runc ignores it.
      */
     static void applyDevices(LinuxResources r, Path dir) throws CgroupException {
-        byte[] program = DeviceFilter.generate(DeviceRules.forContainer(r == null ? null : r.devices()));
+        byte[] program = DeviceFilter.generate(DeviceAllowList.forContainer(r == null ? null : r.devices()));
         try {
             loader.replace(program, DeviceFilter.LICENSE, dir.toString());
         } catch (NativeException e) {

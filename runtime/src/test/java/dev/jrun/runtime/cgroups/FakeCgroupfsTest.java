@@ -229,7 +229,7 @@ class FakeCgroupfsTest {
         assertEquals("mlx4_0 hca_handle=2 hca_object=2000", content(v2("rdma.max")));
         assertEquals("res_a 3", content(v2("misc.max")));
         assertEquals(List.of("Apache " + unified.resolve("jrun/c1")), loaded);
-        assertArrayEquals(DeviceFilter.generate(DeviceRules.forContainer(r.devices())), programs.get(0));
+        assertArrayEquals(DeviceFilter.generate(DeviceAllowList.forContainer(r.devices())), programs.get(0));
     }
 
     @Test

@@ -15,14 +15,14 @@ import java.util.TreeMap;
  * including refusing a deny rule that would have to punch a hole into a wildcard allow rule,
  * which the v1 kernel silently ignores.
  */
-final class DeviceRules {
+final class DeviceAllowList {
     static final long ANY = -1;
     static final int READ = 1;
     static final int WRITE = 2;
     static final int MKNOD = 4;
     static final int RWM = READ | WRITE | MKNOD;
 
-    private DeviceRules() {
+    private DeviceAllowList() {
     }
 
     /**
@@ -44,7 +44,7 @@ final class DeviceRules {
         }
 
         String accessString() {
-            return DeviceRules.accessString(access);
+            return DeviceAllowList.accessString(access);
         }
 
         /** The line devices.allow and devices.deny take, and devices.list shows: "c 1:3 rwm". */
