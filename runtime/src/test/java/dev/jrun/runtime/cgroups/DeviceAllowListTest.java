@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jrun.runtime.cgroups.DeviceAllowList.Emulator;
 import dev.jrun.runtime.cgroups.DeviceAllowList.Rule;
-import dev.jrun.spec.model.LinuxDeviceCgroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,22 +39,6 @@ class DeviceAllowListTest {
         assertEquals(List.of("deny a *:* rwm", "allow c *:* m", "allow b *:* m", "allow c 1:3 rwm", "allow c 1:8 rwm",
                 "allow c 1:7 rwm", "allow c 5:0 rwm", "allow c 1:5 rwm", "allow c 1:9 rwm", "allow c 136:* rwm",
                 "allow c 5:2 rwm", "allow c 10:200 rwm"), strings(rules));
-    }
-
-    @Test
-    void badRulesNameTheirIndex() {
-        assertEquals("linux.resources.devices[1].access: must not be empty", assertThrows(CgroupException.class,
-                () -> DeviceAllowList.fromConfig(List.of(new LinuxDeviceCgroup(false, null, null, null, "rwm"),
-                        new LinuxDeviceCgroup(true, "c", 1L, 3L, "")))).getMessage());
-        assertTrue(assertThrows(CgroupException.class, () -> DeviceAllowList.fromConfig(
-                List.of(new LinuxDeviceCgroup(true, "p", 1L, 3L, "rw")))).getMessage()
-                .startsWith("linux.resources.devices[0].type: invalid cgroup device type \"p\""));
-        assertTrue(assertThrows(CgroupException.class, () -> DeviceAllowList.fromConfig(
-                List.of(new LinuxDeviceCgroup(true, "c", 1L, 3L, "rwx")))).getMessage()
-                .startsWith("linux.resources.devices[0].access: unknown device access 'x'"));
-        assertTrue(assertThrows(CgroupException.class, () -> DeviceAllowList.fromConfig(
-                List.of(new LinuxDeviceCgroup(true, "c", -3L, 3L, "rw")))).getMessage()
-                .startsWith("linux.resources.devices[0].major: -3 is out of range"));
     }
 
     @Test
