@@ -1,9 +1,11 @@
 package dev.jrun.runtime.cgroups;
 
 import dev.jrun.spec.model.LinuxCPU;
+import dev.jrun.spec.model.LinuxHugepageLimit;
 import dev.jrun.spec.model.LinuxRdma;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Conversions of {@code linux.resources} values shared by the v1 and v2 plans.  The values have
@@ -151,6 +153,33 @@ final class CgroupValues {
         }
         if (c.mems() != null && !c.mems().isEmpty()) {
             out.add(new CgroupWrite(controller, "cpuset.mems", c.mems(), R + "cpu.mems"));
+        }
+    }
+
+    /**
+     * hugetlb.SIZE.LIMIT for each page size, and the reservation limit beside it (Linux 5.7+),
+     * as runc sets them: it stops writing reservations once a page size has no file for them.
+     *
+     * @param controller as for {@link #cpuset}
+     * @param limitFile "limit_in_bytes" on v1, "max" on v2
+     * @param present whether the cgroup has a file
+     */
+    static void hugetlb(List<LinuxHugepageLimit> limits, String controller, String limitFile, Predicate<String> present,
+            List<CgroupWrite> out) {
+        if (limits == null) {
+            return;
+        }
+        boolean rsvd = true;
+        for (int i = 0; i < limits.size(); i++) {
+            LinuxHugepageLimit l = limits.get(i);
+            String at = R + "hugepageLimits[" + i + "]";
+            String prefix = "hugetlb." + l.pageSize();
+            String value = unsigned(l.limit());
+            out.add(new CgroupWrite(controller, prefix + "." + limitFile, value, at));
+            rsvd = rsvd && present.test(prefix + ".rsvd." + limitFile);
+            if (rsvd) {
+                out.add(new CgroupWrite(controller, prefix + ".rsvd." + limitFile, value, at));
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import static dev.jrun.runtime.cgroups.CgroupValues.unsigned;
 import dev.jrun.spec.model.LinuxBlockIO;
 import dev.jrun.spec.model.LinuxCPU;
 import dev.jrun.spec.model.LinuxDeviceCgroup;
-import dev.jrun.spec.model.LinuxHugepageLimit;
 import dev.jrun.spec.model.LinuxInterfacePriority;
 import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxNetwork;
@@ -126,7 +125,7 @@ final class V1Resources {
         cpu(r.cpu(), cur, out);
         pids(r.pids(), out);
         blkio(r.blockIO(), cur, out);
-        hugetlb(r.hugepageLimits(), cur, out);
+        CgroupValues.hugetlb(r.hugepageLimits(), "hugetlb", "limit_in_bytes", file -> cur.exists("hugetlb", file), out);
         network(r.network(), out);
         CgroupValues.rdma(r.rdma(), "rdma", out);
         return out;
@@ -388,27 +387,6 @@ final class V1Resources {
             LinuxThrottleDevice td = list.get(i);
             String device = CgroupValues.device(td.major(), td.minor());
             add(out, "blkio", file, device + " " + unsigned(td.rate()), at + "[" + i + "]");
-        }
-    }
-
-    // ------------------------------------------------------------------ hugetlb
-
-    private static void hugetlb(List<LinuxHugepageLimit> limits, Current cur, List<CgroupWrite> out) {
-        if (limits == null) {
-            return;
-        }
-        boolean rsvd = true;
-        for (int i = 0; i < limits.size(); i++) {
-            LinuxHugepageLimit l = limits.get(i);
-            String at = R + "hugepageLimits[" + i + "]";
-            String prefix = "hugetlb." + l.pageSize();
-            String value = unsigned(l.limit());
-            add(out, "hugetlb", prefix + ".limit_in_bytes", value, at);
-            // runc also limits reservations (Linux 5.7+), and stops trying once they are missing
-            rsvd = rsvd && cur.exists("hugetlb", prefix + ".rsvd.limit_in_bytes");
-            if (rsvd) {
-                add(out, "hugetlb", prefix + ".rsvd.limit_in_bytes", value, at);
-            }
         }
     }
 

@@ -9,7 +9,6 @@ import dev.jrun.runtime.linux.Bpf;
 import dev.jrun.runtime.linux.NativeException;
 import dev.jrun.spec.model.LinuxBlockIO;
 import dev.jrun.spec.model.LinuxCPU;
-import dev.jrun.spec.model.LinuxHugepageLimit;
 import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxNetwork;
 import dev.jrun.spec.model.LinuxResources;
@@ -141,7 +140,7 @@ final class V2Resources {
         io(r.blockIO(), dir, out);
         cpu(r.cpu(), dir, out);
         CgroupValues.cpuset(r.cpu(), "", out);
-        hugetlb(r.hugepageLimits(), dir, out);
+        CgroupValues.hugetlb(r.hugepageLimits(), "", "max", file -> Files.exists(dir.resolve(file)), out);
         CgroupValues.rdma(r.rdma(), "", out);
         network(r.network());
         unified(r.unified(), dir, out);
@@ -356,26 +355,7 @@ final class V2Resources {
         }
     }
 
-    // ------------------------------------------------------------------ hugetlb, rdma
-
-    private static void hugetlb(List<LinuxHugepageLimit> limits, Path dir, List<CgroupWrite> out) {
-        if (limits == null) {
-            return;
-        }
-        boolean rsvd = true;
-        for (int i = 0; i < limits.size(); i++) {
-            LinuxHugepageLimit l = limits.get(i);
-            String at = R + "hugepageLimits[" + i + "]";
-            String prefix = "hugetlb." + l.pageSize();
-            String value = unsigned(l.limit());
-            add(out, prefix + ".max", value, at);
-            // reservations too (Linux 5.7+), as runc, which stops trying once they are missing
-            rsvd = rsvd && Files.exists(dir.resolve(prefix + ".rsvd.max"));
-            if (rsvd) {
-                add(out, prefix + ".rsvd.max", value, at);
-            }
-        }
-    }
+    // ------------------------------------------------------------------ network
 
     private static void network(LinuxNetwork n) throws CgroupException {
         if (n == null) {
