@@ -35,14 +35,14 @@ final class EventsCommand implements Subcommand {
         long interval = duration(r.matchedOptionValue("--interval", "5s"));
         CgroupStats stats = containers.stats(id);
         if (r.hasMatchedOption("--stats")) {
-            ctx.out().println(stats.eventJson(id));
+            ctx.out().println(EventJson.stats(id, stats));
             return 0;
         }
         long ooms = stats.oomKills();
         long nextStats = System.currentTimeMillis();
         while (containers.alive(id)) {
             if (System.currentTimeMillis() >= nextStats) {
-                ctx.out().println(stats.eventJson(id));
+                ctx.out().println(EventJson.stats(id, stats));
                 ctx.out().flush();
                 nextStats += interval;
             }
@@ -54,7 +54,7 @@ final class EventsCommand implements Subcommand {
             }
             if (stats.oomKills() > ooms) {
                 ooms = stats.oomKills();
-                ctx.out().println("{\"type\":\"oom\",\"id\":" + Log.quote(id) + "}");
+                ctx.out().println(EventJson.oom(id));
                 ctx.out().flush();
             }
         }

@@ -1,13 +1,17 @@
 package dev.jrun.runtime.cgroups;
 
 import dev.jrun.spec.model.LinuxCPU;
+import dev.jrun.spec.model.LinuxHugepageLimit;
+import dev.jrun.spec.model.LinuxRdma;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
-import dev.jrun.spec.model.LinuxRdma;
-import java.util.regex.Pattern;
-
-/** Checks and conversions of {@code linux.resources} values shared by the v1 and v2 plans. */
+/**
+ * Conversions of {@code linux.resources} values shared by the v1 and v2 plans.  The values have
+ * passed validation (spec's ResourceRules), which checks their ranges; what is refused here is
+ * what a host cannot do.
+ */
 final class CgroupValues {
     private CgroupValues() {
     }
@@ -35,59 +39,20 @@ final class CgroupValues {
         }
     }
 
-    /** A byte value of {@code linux.resources.memory}: -1 (unlimited), 0 (unset) or positive. */
-    static long memoryValue(Long v, String field) throws CgroupException {
-        long n = orZero(v);
-        if (n < -1) {
-            throw new CgroupException(R + "memory." + field + ": " + n + " is out of range (-1 for unlimited, or a number of bytes)");
-        }
-        return n;
-    }
-
-    private static final Pattern PAGE_SIZE = Pattern.compile("[1-9][0-9]{0,9}[KMG]B");
-
-    /** A hugepage size as the kernel names it in its file names: 64KB, 2MB, 1GB. */
-    static String pageSize(String size, String at) throws CgroupException {
-        if (size == null || !PAGE_SIZE.matcher(size).matches()) {
-            throw new CgroupException(at + ".pageSize: invalid hugepage size "
-                    + (size == null ? "(absent)" : "\"" + size + "\"") + " (want a size such as 64KB, 2MB or 1GB)");
-        }
-        return size;
-    }
-
     /** An rdma.max line: "mlx4_0 hca_handle=2 hca_object=2000". */
-    static String rdmaLine(String device, LinuxRdma l, String at) throws CgroupException {
-        if (device == null || device.isEmpty() || !device.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '=')) {
-            throw new CgroupException(at + ": invalid rdma device name \"" + device + "\"");
-        }
-        if (l == null || l.hcaHandles() == null && l.hcaObjects() == null) {
-            throw new CgroupException(at + ": at least one of hcaHandles and hcaObjects must be set");
-        }
+    static String rdmaLine(String device, LinuxRdma l) {
         StringBuilder sb = new StringBuilder(device);
         if (l.hcaHandles() != null) {
-            sb.append(" hca_handle=").append(uint32(l.hcaHandles(), at + ".hcaHandles"));
+            sb.append(" hca_handle=").append(l.hcaHandles());
         }
         if (l.hcaObjects() != null) {
-            sb.append(" hca_object=").append(uint32(l.hcaObjects(), at + ".hcaObjects"));
+            sb.append(" hca_object=").append(l.hcaObjects());
         }
         return sb.toString();
     }
 
-    static long uint32(Long v, String at) throws CgroupException {
-        if (v == null || v < 0 || v > 0xFFFF_FFFFL) {
-            throw new CgroupException(at + ": " + v + " is out of range (0-4294967295)");
-        }
-        return v;
-    }
-
     /** "major:minor" of a blockIO device entry. */
-    static String device(Long major, Long minor, String at) throws CgroupException {
-        if (major == null || minor == null) {
-            throw new CgroupException(at + ": major and minor are required");
-        }
-        if (major < 0 || major > 0xFFFF_FFFFL || minor < 0 || minor > 0xFFFF_FFFFL) {
-            throw new CgroupException(at + ": device " + major + ":" + minor + " is out of range");
-        }
+    static String device(Long major, Long minor) {
         return major + ":" + minor;
     }
 
@@ -134,7 +99,8 @@ final class CgroupValues {
 
     /**
      * runc's ConvertMemorySwapToCgroupV2Value: OCI's swap is memory+swap, memory.swap.max is
-     * swap alone.  -1 means unlimited, 0 unset.
+     * swap alone.  -1 means unlimited, 0 unset.  Validation has made sure that a swap limit is
+     * not below the memory limit; on an update it cannot tell whether a memory limit is set.
      */
     static long swapV2(long memorySwap, long memory) throws CgroupException {
         if (memory == -1 && memorySwap == 0) {
@@ -150,56 +116,27 @@ final class CgroupValues {
         if (memory == 0) {
             throw new CgroupException(R + "memory.swap: unable to set a swap limit without a memory limit on cgroup v2");
         }
-        if (memory < 0) {
-            throw new CgroupException(R + "memory.limit: invalid memory value " + memory);
-        }
-        if (memorySwap < memory) {
-            throw new CgroupException(R + "memory.swap: memory+swap limit (" + memorySwap
-                    + ") must not be lower than the memory limit (" + memory + ")");
-        }
         return memorySwap - memory;
     }
 
-    /** A CPU bandwidth request after runc's range rules: quota and period (0 = unset), burst or null. */
+    /** A CPU bandwidth request: quota and period (0 = unset), burst or null. */
     record CpuBandwidth(long quota, long period, Long burst) {
     }
 
     /**
-     * The range rules both drivers apply to cpu.quota, cpu.period and cpu.burst.
+     * cpu.quota, cpu.period and cpu.burst as both drivers write them.
      *
      * @param noBurst why this host cannot take a burst, or null when it can
      */
     static CpuBandwidth cpuBandwidth(LinuxCPU c, String noBurst) throws CgroupException {
-        long quota = orZero(c.quota());
-        if (quota < -1) {
-            throw new CgroupException(R + "cpu.quota: " + quota + " is out of range (-1 for no limit, or microseconds)");
-        }
-        long period = orZero(c.period());
-        if (period < 0) {
-            throw new CgroupException(R + "cpu.period: " + unsigned(period) + " is out of range");
-        }
         Long burst = c.burst();
-        if (burst != null && burst < 0) {
-            throw new CgroupException(R + "cpu.burst: " + unsigned(burst) + " is out of range");
-        }
-        if (burst != null && quota > 0 && burst > quota) {
-            throw new CgroupException(R + "cpu.burst: " + burst + " must not be larger than cpu.quota (" + quota + ")");
-        }
         if (burst != null && noBurst != null) {
             if (burst != 0) {
                 throw new CgroupException(R + "cpu.burst: " + noBurst);
             }
             burst = null; // 0 is what a kernel without burst does anyway
         }
-        return new CpuBandwidth(quota, period, burst);
-    }
-
-    /** cpu.idle after its range check, or null when unset. */
-    static Long cpuIdle(LinuxCPU c) throws CgroupException {
-        if (c.idle() != null && c.idle() != 0 && c.idle() != 1) {
-            throw new CgroupException(R + "cpu.idle: " + c.idle() + " is out of range (0 or 1)");
-        }
-        return c.idle();
+        return new CpuBandwidth(orZero(c.quota()), orZero(c.period()), burst);
     }
 
     /**
@@ -219,14 +156,41 @@ final class CgroupValues {
         }
     }
 
+    /**
+     * hugetlb.SIZE.LIMIT for each page size, and the reservation limit beside it (Linux 5.7+),
+     * as runc sets them: it stops writing reservations once a page size has no file for them.
+     *
+     * @param controller as for {@link #cpuset}
+     * @param limitFile "limit_in_bytes" on v1, "max" on v2
+     * @param present whether the cgroup has a file
+     */
+    static void hugetlb(List<LinuxHugepageLimit> limits, String controller, String limitFile, Predicate<String> present,
+            List<CgroupWrite> out) {
+        if (limits == null) {
+            return;
+        }
+        boolean rsvd = true;
+        for (int i = 0; i < limits.size(); i++) {
+            LinuxHugepageLimit l = limits.get(i);
+            String at = R + "hugepageLimits[" + i + "]";
+            String prefix = "hugetlb." + l.pageSize();
+            String value = unsigned(l.limit());
+            out.add(new CgroupWrite(controller, prefix + "." + limitFile, value, at));
+            rsvd = rsvd && present.test(prefix + ".rsvd." + limitFile);
+            if (rsvd) {
+                out.add(new CgroupWrite(controller, prefix + ".rsvd." + limitFile, value, at));
+            }
+        }
+    }
+
     /** rdma.max lines, the same on both hierarchies; controller as for {@link #cpuset}. */
-    static void rdma(Map<String, LinuxRdma> rdma, String controller, List<CgroupWrite> out) throws CgroupException {
+    static void rdma(Map<String, LinuxRdma> rdma, String controller, List<CgroupWrite> out) {
         if (rdma == null) {
             return;
         }
         for (Map.Entry<String, LinuxRdma> e : rdma.entrySet()) {
             String at = R + "rdma[\"" + e.getKey() + "\"]";
-            out.add(new CgroupWrite(controller, "rdma.max", rdmaLine(e.getKey(), e.getValue(), at), at));
+            out.add(new CgroupWrite(controller, "rdma.max", rdmaLine(e.getKey(), e.getValue()), at));
         }
     }
 }

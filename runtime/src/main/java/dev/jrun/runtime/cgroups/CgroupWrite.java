@@ -1,5 +1,7 @@
 package dev.jrun.runtime.cgroups;
 
+import java.nio.file.Path;
+
 /**
  * One write to a cgroup control file, as planned from {@code linux.resources}.  A plan is an
  * ordered list of these: the order is part of the plan (some limits must be written before
@@ -15,6 +17,18 @@ public record CgroupWrite(String controller, String file, String value, String r
     /** A cgroup v2 write. */
     static CgroupWrite v2(String file, String value, String reason) {
         return new CgroupWrite("", file, value, reason);
+    }
+
+    /**
+     * The control file in the cgroup directory {@code dir}.  Parts of some names come from the
+     * config (a hugepage size, a unified key); validation lets only plain names through, and
+     * this keeps a config that bypassed it from writing outside the cgroup.
+     */
+    Path fileIn(Path dir) throws CgroupException {
+        if (file.isEmpty() || file.equals(".") || file.equals("..") || file.indexOf('/') >= 0 || file.indexOf('\0') >= 0) {
+            throw new CgroupException(reason + ": \"" + file + "\" is not the name of a cgroup file");
+        }
+        return dir.resolve(file);
     }
 
     @Override

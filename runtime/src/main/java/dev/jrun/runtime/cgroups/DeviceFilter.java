@@ -11,7 +11,7 @@ import java.util.Locale;
  * It returns 1 to allow and 0 to deny.  Pure: it only produces instruction bytes (see
  * {@code dev.jrun.runtime.linux.Bpf} for loading them).
  *
- * <p>The rules first go through {@link DeviceRules.Emulator}, so the program enforces exactly
+ * <p>The rules first go through {@link DeviceAllowList.Emulator}, so the program enforces exactly
  * what the v1 devices cgroup would.  The program then is:
  *
  * <pre>
@@ -64,13 +64,13 @@ final class DeviceFilter {
     record Insn(int op, int dst, int src, int off, int imm) {
     }
 
-    /** The program for a rule list (config rules then defaults, as {@link DeviceRules#forContainer}). */
-    static byte[] generate(List<DeviceRules.Rule> rules) throws CgroupException {
-        return encode(program(DeviceRules.Emulator.of(rules)));
+    /** The program for a rule list (config rules then defaults, as {@link DeviceAllowList#forContainer}). */
+    static byte[] generate(List<DeviceAllowList.Rule> rules) throws CgroupException {
+        return encode(program(DeviceAllowList.Emulator.of(rules)));
     }
 
     /** The program enforcing an emulated devices-cgroup state. */
-    static List<Insn> program(DeviceRules.Emulator state) throws CgroupException {
+    static List<Insn> program(DeviceAllowList.Emulator state) throws CgroupException {
         List<Insn> out = new ArrayList<>();
         out.add(new Insn(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0));
         out.add(new Insn(BPF_ALU | BPF_AND | BPF_K, 2, 0, 0, 0xFFFF));
@@ -78,9 +78,9 @@ final class DeviceFilter {
         out.add(new Insn(BPF_ALU | BPF_RSH | BPF_K, 3, 0, 0, 16));
         out.add(new Insn(BPF_LDX | BPF_MEM | BPF_W, 4, 1, 4, 0));
         out.add(new Insn(BPF_LDX | BPF_MEM | BPF_W, 5, 1, 8, 0));
-        List<DeviceRules.Rule> clean = state.rules();
+        List<DeviceAllowList.Rule> clean = state.rules();
         for (int i = 0; i < clean.size(); i++) {
-            DeviceRules.Rule r = clean.get(i);
+            DeviceAllowList.Rule r = clean.get(i);
             if (r.type() == 'a') {
                 // only a leading reset to allow-all can appear: it is the default verdict below
                 if (i != 0 || r.allow() != state.defaultAllow()) {
@@ -98,16 +98,16 @@ final class DeviceFilter {
         return out;
     }
 
-    private static void block(List<Insn> out, DeviceRules.Rule r) throws CgroupException {
+    private static void block(List<Insn> out, DeviceAllowList.Rule r) throws CgroupException {
         int type = r.type() == 'c' ? DEV_CHAR : DEV_BLOCK;
-        int access = ((r.access() & DeviceRules.READ) != 0 ? ACC_READ : 0)
-                | ((r.access() & DeviceRules.WRITE) != 0 ? ACC_WRITE : 0)
-                | ((r.access() & DeviceRules.MKNOD) != 0 ? ACC_MKNOD : 0);
+        int access = ((r.access() & DeviceAllowList.READ) != 0 ? ACC_READ : 0)
+                | ((r.access() & DeviceAllowList.WRITE) != 0 ? ACC_WRITE : 0)
+                | ((r.access() & DeviceAllowList.MKNOD) != 0 ? ACC_MKNOD : 0);
         // the jumps compare the zero-extended 32-bit loads with a sign-extended immediate:
         // numbers of 2^31 and above could never match (no real device has one)
         for (long n : new long[] {r.major(), r.minor()}) {
             if (n > Integer.MAX_VALUE) {
-                throw new CgroupException(DeviceRules.REASON + ": device number " + n
+                throw new CgroupException(DeviceAllowList.REASON + ": device number " + n
                         + " is out of range for the cgroup v2 device filter (at most 2147483647)");
             }
         }
@@ -124,10 +124,10 @@ final class DeviceFilter {
                 b.add(new Insn(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, -1, 0));
             }
         }
-        if (r.major() != DeviceRules.ANY) {
+        if (r.major() != DeviceAllowList.ANY) {
             b.add(new Insn(BPF_JMP | BPF_JNE | BPF_K, 4, 0, -1, (int) r.major()));
         }
-        if (r.minor() != DeviceRules.ANY) {
+        if (r.minor() != DeviceAllowList.ANY) {
             b.add(new Insn(BPF_JMP | BPF_JNE | BPF_K, 5, 0, -1, (int) r.minor()));
         }
         b.add(new Insn(BPF_ALU | BPF_MOV | BPF_K, 0, 0, 0, r.allow() ? 1 : 0));

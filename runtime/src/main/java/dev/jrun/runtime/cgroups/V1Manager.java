@@ -86,7 +86,7 @@ final class V1Manager extends CgroupManager {
                 throw new CgroupException("cgroup controller " + w.controller() + " is not mounted on this host; "
                         + w.reason() + " needs it");
             }
-            write(dir.resolve(w.file()), w.value());
+            write(w.fileIn(dir), w.value());
         }
     }
 
@@ -198,6 +198,6 @@ final class V1Manager extends CgroupManager {
 
     @Override
     public CgroupStats stats() throws CgroupException {
-        return CgroupStats.readV1(paths);
+        return V1StatsReader.read(paths);
     }
 }

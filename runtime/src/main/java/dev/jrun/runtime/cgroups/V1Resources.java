@@ -8,7 +8,6 @@ import static dev.jrun.runtime.cgroups.CgroupValues.unsigned;
 import dev.jrun.spec.model.LinuxBlockIO;
 import dev.jrun.spec.model.LinuxCPU;
 import dev.jrun.spec.model.LinuxDeviceCgroup;
-import dev.jrun.spec.model.LinuxHugepageLimit;
 import dev.jrun.spec.model.LinuxInterfacePriority;
 import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxNetwork;
@@ -107,7 +106,10 @@ final class V1Resources {
         return plan(r, Current.UNKNOWN);
     }
 
-    /** The writes for {@code r} (null: only the default device rules, as runc). */
+    /**
+     * The writes for {@code r} (null: only the default device rules, as runc), which must have
+     * passed validation: its value ranges are not checked again here.
+     */
     static List<CgroupWrite> plan(LinuxResources r, Current cur) throws CgroupException {
         List<CgroupWrite> out = new ArrayList<>();
         if (r != null && r.unified() != null && !r.unified().isEmpty()) {
@@ -123,7 +125,7 @@ final class V1Resources {
         cpu(r.cpu(), cur, out);
         pids(r.pids(), out);
         blkio(r.blockIO(), cur, out);
-        hugetlb(r.hugepageLimits(), cur, out);
+        CgroupValues.hugetlb(r.hugepageLimits(), "hugetlb", "limit_in_bytes", file -> cur.exists("hugetlb", file), out);
         network(r.network(), out);
         CgroupValues.rdma(r.rdma(), "rdma", out);
         return out;
@@ -133,18 +135,16 @@ final class V1Resources {
         out.add(new CgroupWrite(controller, file, value, reason));
     }
 
-    // ------------------------------------------------------------------ cpuset
-
     // ------------------------------------------------------------------ devices
 
     private static void devices(List<LinuxDeviceCgroup> devices, Current cur, List<CgroupWrite> out)
             throws CgroupException {
-        DeviceRules.Emulator target = DeviceRules.Emulator.of(DeviceRules.forContainer(devices));
+        DeviceAllowList.Emulator target = DeviceAllowList.Emulator.of(DeviceAllowList.forContainer(devices));
         String list = cur.read("devices", "devices.list");
         // unknown: treat it like a fresh cgroup (allow-all), which always starts with a reset
-        DeviceRules.Emulator now = list == null ? DeviceRules.Emulator.allowAll() : DeviceRules.Emulator.fromList(list);
-        for (DeviceRules.Rule rule : now.transition(target)) {
-            add(out, "devices", rule.allow() ? "devices.allow" : "devices.deny", rule.cgroupString(), DeviceRules.REASON);
+        DeviceAllowList.Emulator now = list == null ? DeviceAllowList.Emulator.allowAll() : DeviceAllowList.Emulator.fromList(list);
+        for (DeviceAllowList.Rule rule : now.transition(target)) {
+            add(out, "devices", rule.allow() ? "devices.allow" : "devices.deny", rule.cgroupString(), DeviceAllowList.REASON);
         }
     }
 
@@ -153,21 +153,17 @@ final class V1Resources {
     private static final String MEM_LIMIT = "memory.limit_in_bytes";
     private static final String MEMSW_LIMIT = "memory.memsw.limit_in_bytes";
 
-    private static void memory(LinuxMemory m, Current cur, List<CgroupWrite> out) throws CgroupException {
+    private static void memory(LinuxMemory m, Current cur, List<CgroupWrite> out) {
         if (m == null) {
             return;
         }
-        long limit = CgroupValues.memoryValue(m.limit(), "limit");
-        long swap = CgroupValues.memoryValue(m.swap(), "swap");
-        long reservation = CgroupValues.memoryValue(m.reservation(), "reservation");
-        long kernel = CgroupValues.memoryValue(m.kernel(), "kernel");
-        long kernelTcp = CgroupValues.memoryValue(m.kernelTCP(), "kernelTCP");
+        long limit = orZero(m.limit());
+        long swap = orZero(m.swap());
+        long reservation = orZero(m.reservation());
+        long kernel = orZero(m.kernel());
+        long kernelTcp = orZero(m.kernelTCP());
         String limitReason = R + "memory.limit";
         String swapReason = R + "memory.swap";
-        if (limit > 0 && swap > 0 && swap < limit) {
-            throw new CgroupException(swapReason + ": memory+swap limit (" + swap
-                    + ") must not be lower than the memory limit (" + limit + ")");
-        }
         // unlimited memory with swap unset means unlimited memory+swap too, where swap is accounted
         if (limit == -1 && swap == 0 && cur.exists("memory", MEMSW_LIMIT)) {
             swap = -1;
@@ -210,12 +206,7 @@ final class V1Resources {
         }
         // Docker's "unset" (-1) arrives as 2^64-1, which is -1 here too
         if (m.swappiness() != null && m.swappiness() != -1) {
-            long s = m.swappiness();
-            if (s < 0 || s > 100) {
-                throw new CgroupException(R + "memory.swappiness: invalid memory swappiness value: " + unsigned(s)
-                        + " (valid range is 0-100)");
-            }
-            add(out, "memory", "memory.swappiness", Long.toString(s), R + "memory.swappiness");
+            add(out, "memory", "memory.swappiness", Long.toString(m.swappiness()), R + "memory.swappiness");
         }
         if (m.useHierarchy() != null) {
             add(out, "memory", "memory.use_hierarchy", m.useHierarchy() ? "1" : "0", R + "memory.useHierarchy");
@@ -252,10 +243,6 @@ final class V1Resources {
         }
         long shares = orZero(c.shares());
         if (shares != 0) {
-            // the kernel clamps out-of-range shares; runc reads them back and fails
-            if (Long.compareUnsigned(shares, 2) < 0 || Long.compareUnsigned(shares, 262144) > 0) {
-                throw new CgroupException(R + "cpu.shares: " + unsigned(shares) + " is out of range (2-262144)");
-            }
             add(out, "cpu", "cpu.shares", Long.toString(shares), R + "cpu.shares");
         }
         CgroupValues.CpuBandwidth bw = CgroupValues.cpuBandwidth(c, cur.exists("cpu", "cpu.cfs_burst_us") ? null
@@ -289,26 +276,15 @@ final class V1Resources {
                 add(out, "cpu", "cpu.cfs_quota_us", Long.toString(quota), quotaReason);
             }
         }
-        Long idle = CgroupValues.cpuIdle(c);
-        if (idle != null) {
-            add(out, "cpu", "cpu.idle", Long.toString(idle), R + "cpu.idle");
+        if (c.idle() != null) {
+            add(out, "cpu", "cpu.idle", Long.toString(c.idle()), R + "cpu.idle");
         }
         realtime(c, cur, out);
     }
 
-    private static void realtime(LinuxCPU c, Current cur, List<CgroupWrite> out) throws CgroupException {
+    private static void realtime(LinuxCPU c, Current cur, List<CgroupWrite> out) {
         long runtime = orZero(c.realtimeRuntime());
         long period = orZero(c.realtimePeriod());
-        if (runtime < -1) {
-            throw new CgroupException(R + "cpu.realtimeRuntime: " + runtime + " is out of range");
-        }
-        if (period < 0) {
-            throw new CgroupException(R + "cpu.realtimePeriod: " + unsigned(period) + " is out of range");
-        }
-        if (runtime > 0 && period > 0 && runtime > period) {
-            throw new CgroupException(R + "cpu.realtimeRuntime: " + runtime + " must not be larger than cpu.realtimePeriod ("
-                    + period + ")");
-        }
         CgroupWrite p = period == 0 ? null
                 : new CgroupWrite("cpu", "cpu.rt_period_us", Long.toString(period), R + "cpu.realtimePeriod");
         CgroupWrite rt = runtime == 0 ? null
@@ -370,7 +346,7 @@ final class V1Resources {
 
     // ------------------------------------------------------------------ blkio
 
-    private static void blkio(LinuxBlockIO b, Current cur, List<CgroupWrite> out) throws CgroupException {
+    private static void blkio(LinuxBlockIO b, Current cur, List<CgroupWrite> out) {
         if (b == null) {
             return;
         }
@@ -379,31 +355,22 @@ final class V1Resources {
         boolean bfq = !cur.exists("blkio", "blkio.weight");
         String weightFile = bfq ? "blkio.bfq.weight" : "blkio.weight";
         String weightDeviceFile = bfq ? "blkio.bfq.weight_device" : "blkio.weight_device";
-        int min = bfq ? 1 : 10;
         if (b.weight() != null && b.weight() != 0) {
-            add(out, "blkio", weightFile, Integer.toString(weight(b.weight(), min, at + ".weight")), at + ".weight");
+            add(out, "blkio", weightFile, Integer.toString(b.weight()), at + ".weight");
         }
         if (b.leafWeight() != null && b.leafWeight() != 0) {
-            add(out, "blkio", "blkio.leaf_weight", Integer.toString(weight(b.leafWeight(), 10, at + ".leafWeight")),
-                    at + ".leafWeight");
+            add(out, "blkio", "blkio.leaf_weight", Integer.toString(b.leafWeight()), at + ".leafWeight");
         }
         List<LinuxWeightDevice> wds = b.weightDevice() == null ? List.of() : b.weightDevice();
         for (int i = 0; i < wds.size(); i++) {
             LinuxWeightDevice wd = wds.get(i);
             String wat = at + ".weightDevice[" + i + "]";
-            if (wd == null) {
-                throw new CgroupException(wat + ": must be an object");
-            }
-            String dev = CgroupValues.device(wd.major(), wd.minor(), wat);
-            if (wd.weight() == null && wd.leafWeight() == null) {
-                throw new CgroupException(wat + ": at least one of weight and leafWeight must be set");
-            }
+            String dev = CgroupValues.device(wd.major(), wd.minor());
             if (wd.weight() != null && wd.weight() != 0) {
-                add(out, "blkio", weightDeviceFile, dev + " " + weight(wd.weight(), min, wat + ".weight"), wat + ".weight");
+                add(out, "blkio", weightDeviceFile, dev + " " + wd.weight(), wat + ".weight");
             }
             if (wd.leafWeight() != null && wd.leafWeight() != 0) {
-                add(out, "blkio", "blkio.leaf_weight_device", dev + " " + weight(wd.leafWeight(), 10, wat + ".leafWeight"),
-                        wat + ".leafWeight");
+                add(out, "blkio", "blkio.leaf_weight_device", dev + " " + wd.leafWeight(), wat + ".leafWeight");
             }
         }
         throttle(b.throttleReadBpsDevice(), "blkio.throttle.read_bps_device", at + ".throttleReadBpsDevice", out);
@@ -412,77 +379,30 @@ final class V1Resources {
         throttle(b.throttleWriteIOPSDevice(), "blkio.throttle.write_iops_device", at + ".throttleWriteIOPSDevice", out);
     }
 
-    static int weight(int w, int min, String at) throws CgroupException {
-        if (w < min || w > 1000) {
-            throw new CgroupException(at + ": " + w + " is out of range (" + min + "-1000)");
-        }
-        return w;
-    }
-
-    private static void throttle(List<LinuxThrottleDevice> list, String file, String at, List<CgroupWrite> out)
-            throws CgroupException {
+    private static void throttle(List<LinuxThrottleDevice> list, String file, String at, List<CgroupWrite> out) {
         if (list == null) {
             return;
         }
         for (int i = 0; i < list.size(); i++) {
             LinuxThrottleDevice td = list.get(i);
-            String tat = at + "[" + i + "]";
-            if (td == null || td.rate() == null) {
-                throw new CgroupException(tat + ".rate: is required");
-            }
-            add(out, "blkio", file, CgroupValues.device(td.major(), td.minor(), tat) + " " + unsigned(td.rate()), tat);
-        }
-    }
-
-    // ------------------------------------------------------------------ hugetlb
-
-    private static void hugetlb(List<LinuxHugepageLimit> limits, Current cur, List<CgroupWrite> out)
-            throws CgroupException {
-        if (limits == null) {
-            return;
-        }
-        boolean rsvd = true;
-        for (int i = 0; i < limits.size(); i++) {
-            LinuxHugepageLimit l = limits.get(i);
-            String at = R + "hugepageLimits[" + i + "]";
-            if (l == null || l.limit() == null) {
-                throw new CgroupException(at + ".limit: is required");
-            }
-            String prefix = "hugetlb." + CgroupValues.pageSize(l.pageSize(), at);
-            String value = unsigned(l.limit());
-            add(out, "hugetlb", prefix + ".limit_in_bytes", value, at);
-            // runc also limits reservations (Linux 5.7+), and stops trying once they are missing
-            rsvd = rsvd && cur.exists("hugetlb", prefix + ".rsvd.limit_in_bytes");
-            if (rsvd) {
-                add(out, "hugetlb", prefix + ".rsvd.limit_in_bytes", value, at);
-            }
+            String device = CgroupValues.device(td.major(), td.minor());
+            add(out, "blkio", file, device + " " + unsigned(td.rate()), at + "[" + i + "]");
         }
     }
 
     // ------------------------------------------------------------------ net_cls, net_prio
 
-    private static void network(LinuxNetwork n, List<CgroupWrite> out) throws CgroupException {
+    private static void network(LinuxNetwork n, List<CgroupWrite> out) {
         if (n == null) {
             return;
         }
         if (n.classID() != null && n.classID() != 0) {
-            add(out, "net_cls", "net_cls.classid",
-                    Long.toString(CgroupValues.uint32(n.classID(), R + "network.classID")), R + "network.classID");
+            add(out, "net_cls", "net_cls.classid", Long.toString(n.classID()), R + "network.classID");
         }
         List<LinuxInterfacePriority> prios = n.priorities() == null ? List.of() : n.priorities();
         for (int i = 0; i < prios.size(); i++) {
             LinuxInterfacePriority p = prios.get(i);
-            String at = R + "network.priorities[" + i + "]";
-            if (p == null || p.name() == null || p.name().isEmpty()
-                    || !p.name().chars().allMatch(ch -> ch > ' ' && ch < 0x7f)) {
-                throw new CgroupException(at + ".name: invalid interface name "
-                        + (p == null || p.name() == null ? "(absent)" : "\"" + p.name() + "\""));
-            }
-            add(out, "net_prio", "net_prio.ifpriomap",
-                    p.name() + " " + CgroupValues.uint32(p.priority(), at + ".priority"), at);
+            add(out, "net_prio", "net_prio.ifpriomap", p.name() + " " + p.priority(), R + "network.priorities[" + i + "]");
         }
     }
-
-    // ------------------------------------------------------------------ rdma
-
 }

@@ -128,7 +128,7 @@ final class V2Manager extends CgroupManager {
      */
     private void writeAll(List<CgroupWrite> plan) throws CgroupException {
         for (CgroupWrite w : plan) {
-            if (!Files.exists(dir.resolve(w.file()))) {
+            if (!Files.exists(w.fileIn(dir))) {
                 String file = w.file();
                 int dot = file.indexOf('.');
                 String controller = dot > 0 ? file.substring(0, dot) : file;
@@ -147,7 +147,7 @@ final class V2Manager extends CgroupManager {
             }
         }
         for (CgroupWrite w : plan) {
-            write(dir.resolve(w.file()), w.value());
+            write(w.fileIn(dir), w.value());
         }
     }
 
@@ -226,6 +226,6 @@ final class V2Manager extends CgroupManager {
 
     @Override
     public CgroupStats stats() throws CgroupException {
-        return CgroupStats.readV2(dir);
+        return V2StatsReader.read(dir);
     }
 }

@@ -9,7 +9,6 @@ import dev.jrun.runtime.linux.Bpf;
 import dev.jrun.runtime.linux.NativeException;
 import dev.jrun.spec.model.LinuxBlockIO;
 import dev.jrun.spec.model.LinuxCPU;
-import dev.jrun.spec.model.LinuxHugepageLimit;
 import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxNetwork;
 import dev.jrun.spec.model.LinuxResources;
@@ -128,7 +127,8 @@ final class V2Resources {
     /**
      * The writes for {@code r} into the cgroup {@code dir}, which must exist: some choices
      * depend on the files it has (io.bfq.weight or io.weight, .rsvd hugetlb files, swap) and
-     * on its current values (memory.current for checkBeforeUpdate, cpu.max.burst).
+     * on its current values (memory.current for checkBeforeUpdate, cpu.max.burst).  {@code r}
+     * must have passed validation: its value ranges are not checked again here.
      */
     static List<CgroupWrite> plan(LinuxResources r, Path dir) throws CgroupException {
         List<CgroupWrite> out = new ArrayList<>();
@@ -140,7 +140,7 @@ final class V2Resources {
         io(r.blockIO(), dir, out);
         cpu(r.cpu(), dir, out);
         CgroupValues.cpuset(r.cpu(), "", out);
-        hugetlb(r.hugepageLimits(), dir, out);
+        CgroupValues.hugetlb(r.hugepageLimits(), "", "max", file -> Files.exists(dir.resolve(file)), out);
         CgroupValues.rdma(r.rdma(), "", out);
         network(r.network());
         unified(r.unified(), dir, out);
@@ -178,11 +178,11 @@ final class V2Resources {
         if (m == null) {
             return;
         }
-        long limit = CgroupValues.memoryValue(m.limit(), "limit");
-        long swap = CgroupValues.memoryValue(m.swap(), "swap");
-        long reservation = CgroupValues.memoryValue(m.reservation(), "reservation");
-        long kernel = CgroupValues.memoryValue(m.kernel(), "kernel");
-        long kernelTcp = CgroupValues.memoryValue(m.kernelTCP(), "kernelTCP");
+        long limit = orZero(m.limit());
+        long swap = orZero(m.swap());
+        long reservation = orZero(m.reservation());
+        long kernel = orZero(m.kernel());
+        long kernelTcp = orZero(m.kernelTCP());
         if (kernel > 0) {
             throw new CgroupException(R + "memory.kernel: cgroup v2 has no kernel memory limit (it is part of memory.max)");
         }
@@ -250,10 +250,9 @@ final class V2Resources {
         boolean ioWeight = weights && Files.exists(dir.resolve("io.weight"));
         if (b.weight() != null && b.weight() != 0) {
             if (bfq) {
-                add(out, "io.bfq.weight", Integer.toString(V1Resources.weight(b.weight(), 1, at + ".weight")), at + ".weight");
+                add(out, "io.bfq.weight", Integer.toString(b.weight()), at + ".weight");
             } else if (ioWeight) {
-                long w = CgroupValues.ioWeight(V1Resources.weight(b.weight(), 10, at + ".weight"));
-                add(out, "io.weight", Long.toString(w), at + ".weight");
+                add(out, "io.weight", Long.toString(CgroupValues.ioWeight(b.weight())), at + ".weight");
             } else {
                 throw new CgroupException(at + ".weight: " + dir + " has neither io.bfq.weight nor io.weight"
                         + " (I/O weights need the BFQ scheduler or blk-iocost)");
@@ -264,13 +263,7 @@ final class V2Resources {
         for (int i = 0; i < wds.size(); i++) {
             LinuxWeightDevice wd = wds.get(i);
             String wat = at + ".weightDevice[" + i + "]";
-            if (wd == null) {
-                throw new CgroupException(wat + ": must be an object");
-            }
-            String dev = CgroupValues.device(wd.major(), wd.minor(), wat);
-            if (wd.weight() == null && wd.leafWeight() == null) {
-                throw new CgroupException(wat + ": at least one of weight and leafWeight must be set");
-            }
+            String dev = CgroupValues.device(wd.major(), wd.minor());
             if (wd.leafWeight() != null && wd.leafWeight() != 0) {
                 throw new CgroupException(wat + ".leafWeight: cgroup v2 has no leaf weight");
             }
@@ -278,11 +271,10 @@ final class V2Resources {
                 continue;
             }
             if (bfqPerDevice) {
-                add(out, "io.bfq.weight", dev + " " + V1Resources.weight(wd.weight(), 1, wat + ".weight"), wat + ".weight");
+                add(out, "io.bfq.weight", dev + " " + wd.weight(), wat + ".weight");
             } else if (ioWeight) {
                 // runc drops these without BFQ; blk-iocost's io.weight takes the converted weight
-                long w = CgroupValues.ioWeight(V1Resources.weight(wd.weight(), 10, wat + ".weight"));
-                add(out, "io.weight", dev + " " + w, wat + ".weight");
+                add(out, "io.weight", dev + " " + CgroupValues.ioWeight(wd.weight()), wat + ".weight");
             } else {
                 throw new CgroupException(wat + ".weight: " + dir + " takes no per-device weight"
                         + " (it needs BFQ on Linux 5.4+ or blk-iocost)");
@@ -301,17 +293,14 @@ final class V2Resources {
     }
 
     private static void throttle(List<LinuxThrottleDevice> list, String key, String at, Map<String, StringBuilder> lines,
-            Map<String, String> reasons) throws CgroupException {
+            Map<String, String> reasons) {
         if (list == null) {
             return;
         }
         for (int i = 0; i < list.size(); i++) {
             LinuxThrottleDevice td = list.get(i);
             String tat = at + "[" + i + "]";
-            if (td == null || td.rate() == null) {
-                throw new CgroupException(tat + ".rate: is required");
-            }
-            String dev = CgroupValues.device(td.major(), td.minor(), tat);
+            String dev = CgroupValues.device(td.major(), td.minor());
             // on v1 a rate of 0 removes the limit; io.max ignores 0, so say "max"
             String rate = td.rate() == 0 ? "max" : unsigned(td.rate());
             lines.computeIfAbsent(dev, d -> new StringBuilder()).append(' ').append(key).append('=').append(rate);
@@ -331,9 +320,8 @@ final class V2Resources {
         if (orZero(c.realtimePeriod()) != 0) {
             throw new CgroupException(R + "cpu.realtimePeriod: cgroup v2 has no realtime CPU bandwidth");
         }
-        Long idle = CgroupValues.cpuIdle(c);
-        if (idle != null) {
-            add(out, "cpu.idle", Long.toString(idle), R + "cpu.idle");
+        if (c.idle() != null) {
+            add(out, "cpu.idle", Long.toString(c.idle()), R + "cpu.idle");
         }
         long weight = CgroupValues.cpuWeight(orZero(c.shares()));
         if (weight != 0) {
@@ -367,29 +355,7 @@ final class V2Resources {
         }
     }
 
-    // ------------------------------------------------------------------ hugetlb, rdma
-
-    private static void hugetlb(List<LinuxHugepageLimit> limits, Path dir, List<CgroupWrite> out) throws CgroupException {
-        if (limits == null) {
-            return;
-        }
-        boolean rsvd = true;
-        for (int i = 0; i < limits.size(); i++) {
-            LinuxHugepageLimit l = limits.get(i);
-            String at = R + "hugepageLimits[" + i + "]";
-            if (l == null || l.limit() == null) {
-                throw new CgroupException(at + ".limit: is required");
-            }
-            String prefix = "hugetlb." + CgroupValues.pageSize(l.pageSize(), at);
-            String value = unsigned(l.limit());
-            add(out, prefix + ".max", value, at);
-            // reservations too (Linux 5.7+), as runc, which stops trying once they are missing
-            rsvd = rsvd && Files.exists(dir.resolve(prefix + ".rsvd.max"));
-            if (rsvd) {
-                add(out, prefix + ".rsvd.max", value, at);
-            }
-        }
-    }
+    // ------------------------------------------------------------------ network
 
     private static void network(LinuxNetwork n) throws CgroupException {
         if (n == null) {
@@ -406,10 +372,10 @@ final class V2Resources {
     // ------------------------------------------------------------------ unified
 
     /**
-     * The runtime-spec's rules: every key is a file of the cgroup ("CONTROLLER.PARAMETER", no
-     * '/'); its controller must be available to the cgroup (listed in its cgroup.controllers;
-     * the core "cgroup." files need none); the file must exist.  A value of several lines is
-     * written one line per write, as runc does.
+     * The runtime-spec's rules for what the host must have (validation has made every key a
+     * file name, "CONTROLLER.PARAMETER"): the controller must be available to the cgroup
+     * (listed in its cgroup.controllers; the core "cgroup." files need none), and the file must
+     * exist.  A value of several lines is written one line per write, as runc does.
      */
     private static void unified(Map<String, String> unified, Path dir, List<CgroupWrite> out) throws CgroupException {
         if (unified == null || unified.isEmpty()) {
@@ -419,18 +385,8 @@ final class V2Resources {
         for (Map.Entry<String, String> e : unified.entrySet()) {
             String key = e.getKey();
             String at = R + "unified[\"" + key + "\"]";
-            if (key == null || key.isEmpty() || key.contains("/") || key.equals(".") || key.equals("..")
-                    || key.indexOf('\0') >= 0) {
-                throw new CgroupException(at + ": must be a file name (no slashes)");
-            }
             String controller = controllerOf(key);
-            if (controller == null) {
-                throw new CgroupException(at + ": must be in the form CONTROLLER.PARAMETER");
-            }
-            if (e.getValue() == null) {
-                throw new CgroupException(at + ": must be a string");
-            }
-            if (!controller.equals("cgroup")) {
+            if (controller != null && !controller.equals("cgroup")) {
                 if (available == null) {
                     String list = read(dir, "cgroup.controllers");
                     if (list == null) {
@@ -468,7 +424,7 @@ final class V2Resources {
      * a failure is ignored, as runc ignores it.
      */
     static void applyDevices(LinuxResources r, Path dir) throws CgroupException {
-        byte[] program = DeviceFilter.generate(DeviceRules.forContainer(r == null ? null : r.devices()));
+        byte[] program = DeviceFilter.generate(DeviceAllowList.forContainer(r == null ? null : r.devices()));
         try {
             loader.replace(program, DeviceFilter.LICENSE, dir.toString());
         } catch (NativeException e) {

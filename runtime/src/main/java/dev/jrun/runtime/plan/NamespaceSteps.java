@@ -1,6 +1,7 @@
 package dev.jrun.runtime.plan;
 
 import dev.jrun.runtime.process.Wire;
+import dev.jrun.spec.linux.CpuList;
 import dev.jrun.spec.linux.NamespaceType;
 import dev.jrun.spec.model.LinuxIDMapping;
 import dev.jrun.spec.model.LinuxNamespace;

@@ -2,6 +2,7 @@ package dev.jrun.runtime.plan;
 
 import static dev.jrun.runtime.plan.Compilation.notBlank;
 
+import dev.jrun.spec.linux.CpuList;
 import dev.jrun.spec.linux.Rlimits;
 import dev.jrun.spec.model.POSIXRlimit;
 import dev.jrun.spec.model.User;

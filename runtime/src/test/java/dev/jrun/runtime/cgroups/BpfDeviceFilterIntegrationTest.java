@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.jrun.runtime.cgroups.DeviceRules.Rule;
+import dev.jrun.runtime.cgroups.DeviceAllowList.Rule;
 import dev.jrun.runtime.linux.Bpf;
 import dev.jrun.runtime.linux.NativeException;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jrun.runtime.cgroups.DeviceRules.Rule;
+import dev.jrun.runtime.cgroups.DeviceAllowList.Rule;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -100,9 +100,9 @@ class DeviceFilterTest {
                  62: w0 = 0
                  63: exit
                 """;
-        assertEquals(expected, dump(DeviceRules.forContainer(res("{'devices':[{'allow':false,'access':'rwm'}]}").devices())));
+        assertEquals(expected, dump(DeviceAllowList.forContainer(res("{'devices':[{'allow':false,'access':'rwm'}]}").devices())));
         // the config's deny-all adds nothing: a new program is a whitelist already
-        assertEquals(expected, dump(DeviceRules.forContainer(null)));
+        assertEquals(expected, dump(DeviceAllowList.forContainer(null)));
     }
 
     @Test
@@ -134,7 +134,7 @@ class DeviceFilterTest {
         assertEquals(PROLOGUE + """
                   6: w0 = 1
                   7: exit
-                """, dump(DeviceRules.forContainer(res("{'devices':[{'allow':true,'access':'rwm'}]}").devices())));
+                """, dump(DeviceAllowList.forContainer(res("{'devices':[{'allow':true,'access':'rwm'}]}").devices())));
     }
 
     @Test
@@ -183,7 +183,7 @@ class DeviceFilterTest {
                 + "b400000000000000" // w0 = 0
                 + "9500000000000000", hex);
         assertEquals(hex, HexFormat.of().formatHex(DeviceFilter.encode(DeviceFilter.decode(code))));
-        assertArrayEquals(code, DeviceFilter.encode(DeviceFilter.program(DeviceRules.Emulator.of(
+        assertArrayEquals(code, DeviceFilter.encode(DeviceFilter.program(DeviceAllowList.Emulator.of(
                 List.of(Rule.allow('c', 1, 3, "rwm"))))));
     }
 

@@ -152,6 +152,16 @@ class FakeCgroupfsTest {
         assertEquals("", content(v1("pids", "pids.max")));
     }
 
+    /** Validation refuses such names; the drivers still never write outside the cgroup. */
+    @Test
+    void v1WritesStayInTheCgroup() throws Exception {
+        CgroupManager m = v1Manager(List.of());
+        CgroupException e = assertThrows(CgroupException.class,
+                () -> m.apply(res("{'hugepageLimits':[{'pageSize':'/../../x','limit':1}]}")));
+        assertEquals("linux.resources.hugepageLimits[0]: \"hugetlb./../../x.limit_in_bytes\" is not the name of a cgroup file",
+                e.getMessage());
+    }
+
     @Test
     void v1PlanWithTheLiveViewSkipsFilesTheKernelLacks() throws Exception {
         CgroupManager m = v1Manager(List.of());
@@ -229,7 +239,7 @@ class FakeCgroupfsTest {
         assertEquals("mlx4_0 hca_handle=2 hca_object=2000", content(v2("rdma.max")));
         assertEquals("res_a 3", content(v2("misc.max")));
         assertEquals(List.of("Apache " + unified.resolve("jrun/c1")), loaded);
-        assertArrayEquals(DeviceFilter.generate(DeviceRules.forContainer(r.devices())), programs.get(0));
+        assertArrayEquals(DeviceFilter.generate(DeviceAllowList.forContainer(r.devices())), programs.get(0));
     }
 
     @Test
@@ -250,6 +260,22 @@ class FakeCgroupfsTest {
         assertTrue(e.getMessage().startsWith("linux.resources.unified[\"memory.nothing\"]: "), e.getMessage());
         assertEquals("max\n", content(v2("pids.max")));
         assertFalse(Files.exists(v2("memory.nothing")));
+    }
+
+    /** Validation refuses such keys; the drivers still never write outside the cgroup. */
+    @Test
+    void v2WritesStayInTheCgroup() throws Exception {
+        V2Resources.loader = (insns, license, dir) -> {
+            throw new AssertionError("no program may be loaded");
+        };
+        CgroupManager m = v2Manager("cpuset cpu io memory hugetlb pids rdma misc");
+        Files.writeString(unified.resolve("jrun/memory.max"), "max\n");
+        CgroupException e = assertThrows(CgroupException.class,
+                () -> m.apply(res("{'pids':{'limit':9},'unified':{'../memory.max':'1'}}")));
+        assertEquals("linux.resources.unified[\"../memory.max\"]: \"../memory.max\" is not the name of a cgroup file",
+                e.getMessage());
+        assertEquals("max\n", content(unified.resolve("jrun/memory.max")));
+        assertEquals("max\n", content(v2("pids.max")));
     }
 
     @Test

@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jrun.spec.model.LinuxBlockIO;
-import dev.jrun.spec.model.LinuxNetwork;
-import dev.jrun.spec.model.LinuxResources;
-import dev.jrun.spec.model.LinuxThrottleDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,12 +120,6 @@ class V1ResourcesTest {
     }
 
     @Test
-    void swappinessOutOfRange() {
-        assertTrue(error("{'memory':{'swappiness':101}}").startsWith("linux.resources.memory.swappiness: "));
-        assertTrue(error("{'memory':{'swappiness':18446744073709551614}}").contains("18446744073709551614"));
-    }
-
-    @Test
     void kernelMemoryLimits() throws Exception {
         assertEquals(List.of(
                 "memory/memory.kmem.limit_in_bytes=104857600",
@@ -144,20 +134,11 @@ class V1ResourcesTest {
                 plan("{'memory':{'kernel':-1,'kernelTCP':-1}}", limited));
     }
 
-    @Test
-    void memoryValuesOutOfRange() {
-        assertTrue(error("{'memory':{'limit':-2}}").startsWith("linux.resources.memory.limit: -2 is out of range"));
-        assertTrue(error("{'memory':{'reservation':-5}}").startsWith("linux.resources.memory.reservation: "));
-        assertTrue(error("{'memory':{'limit':200,'swap':100}}").startsWith("linux.resources.memory.swap: "));
-    }
-
     // ------------------------------------------------------------------ cpu
 
     @Test
     void cpuShares() throws Exception {
         assertEquals(List.of("cpu/cpu.shares=512"), plan("{'cpu':{'shares':512}}"));
-        assertTrue(error("{'cpu':{'shares':1}}").startsWith("linux.resources.cpu.shares: 1 is out of range (2-262144)"));
-        assertTrue(error("{'cpu':{'shares':262145}}").startsWith("linux.resources.cpu.shares: "));
         assertEquals(List.of(), plan("{'cpu':{'shares':0}}"));
     }
 
@@ -193,7 +174,6 @@ class V1ResourcesTest {
                 "cpu/cpu.cfs_quota_us=50000"),
                 plan("{'cpu':{'quota':50000,'period':100000,'burst':20000}}"));
         assertEquals(List.of("cpu/cpu.cfs_burst_us=20000"), plan("{'cpu':{'burst':20000}}"));
-        assertTrue(error("{'cpu':{'quota':50000,'burst':60000}}").startsWith("linux.resources.cpu.burst: 60000 must not be larger"));
         var noBurst = current(Map.of(), List.of("cpu/cpu.cfs_burst_us"));
         assertEquals(List.of(), plan("{'cpu':{'burst':0}}", noBurst));
         CgroupException e = assertThrows(CgroupException.class,
@@ -202,15 +182,9 @@ class V1ResourcesTest {
     }
 
     @Test
-    void quotaOutOfRange() {
-        assertTrue(error("{'cpu':{'quota':-2}}").startsWith("linux.resources.cpu.quota: -2 is out of range"));
-    }
-
-    @Test
     void idle() throws Exception {
         assertEquals(List.of("cpu/cpu.idle=1"), plan("{'cpu':{'idle':1}}"));
         assertEquals(List.of("cpu/cpu.idle=0"), plan("{'cpu':{'idle':0}}"));
-        assertTrue(error("{'cpu':{'idle':2}}").startsWith("linux.resources.cpu.idle: "));
     }
 
     @Test
@@ -218,8 +192,6 @@ class V1ResourcesTest {
         assertEquals(List.of("cpu/cpu.rt_period_us=1000000", "cpu/cpu.rt_runtime_us=950000"),
                 plan("{'cpu':{'realtimeRuntime':950000,'realtimePeriod':1000000}}"));
         assertEquals(List.of("cpu/cpu.rt_runtime_us=-1"), plan("{'cpu':{'realtimeRuntime':-1}}"));
-        assertTrue(error("{'cpu':{'realtimeRuntime':2000,'realtimePeriod':1000}}")
-                .startsWith("linux.resources.cpu.realtimeRuntime: "));
     }
 
     @Test
@@ -280,22 +252,6 @@ class V1ResourcesTest {
                 plan("{'blockIO':{'weight':5,'weightDevice':[{'major':8,'minor':0,'weight':600}]}}", bfq));
     }
 
-    @Test
-    void blkioErrors() {
-        assertTrue(error("{'blockIO':{'weight':5}}").startsWith("linux.resources.blockIO.weight: 5 is out of range (10-1000)"));
-        assertTrue(error("{'blockIO':{'weight':1001}}").startsWith("linux.resources.blockIO.weight: "));
-        assertTrue(error("{'blockIO':{'weightDevice':[{'major':8,'minor':0}]}}")
-                .startsWith("linux.resources.blockIO.weightDevice[0]: at least one of weight and leafWeight"));
-        LinuxResources noRate = new LinuxResources(null, null, null, null, new LinuxBlockIO(null, null, null,
-                List.of(new LinuxThrottleDevice(8L, 0L, null)), null, null, null), null, null, null, null);
-        assertTrue(assertThrows(CgroupException.class, () -> V1Resources.plan(noRate)).getMessage()
-                .startsWith("linux.resources.blockIO.throttleReadBpsDevice[0].rate: is required"));
-        LinuxResources noMajor = new LinuxResources(null, null, null, null, new LinuxBlockIO(null, null, null,
-                List.of(new LinuxThrottleDevice(null, 0L, 5L)), null, null, null), null, null, null, null);
-        assertTrue(assertThrows(CgroupException.class, () -> V1Resources.plan(noMajor)).getMessage()
-                .startsWith("linux.resources.blockIO.throttleReadBpsDevice[0]: major and minor are required"));
-    }
-
     // ------------------------------------------------------------------ hugetlb
 
     @Test
@@ -312,14 +268,6 @@ class V1ResourcesTest {
                         noRsvd));
     }
 
-    @Test
-    void hugetlbPageSizeMustBeAKernelSizeName() {
-        assertTrue(error("{'hugepageLimits':[{'pageSize':'../../x','limit':1}]}")
-                .startsWith("linux.resources.hugepageLimits[0].pageSize: invalid hugepage size \"../../x\""));
-        assertTrue(error("{'hugepageLimits':[{'pageSize':'2mb','limit':1}]}").contains("invalid hugepage size"));
-        assertTrue(error("{'hugepageLimits':[{'pageSize':'2MB'}]}").startsWith("linux.resources.hugepageLimits[0].limit"));
-    }
-
     // ------------------------------------------------------------------ network, rdma
 
     @Test
@@ -329,12 +277,6 @@ class V1ResourcesTest {
                 "net_prio/net_prio.ifpriomap=eth0 500",
                 "net_prio/net_prio.ifpriomap=eth1 1000"),
                 plan("{'network':{'classID':1048577,'priorities':[{'name':'eth0','priority':500},{'name':'eth1','priority':1000}]}}"));
-        assertTrue(error("{'network':{'priorities':[{'name':'eth 0','priority':1}]}}")
-                .startsWith("linux.resources.network.priorities[0].name: invalid interface name"));
-        LinuxResources tooBig = new LinuxResources(null, null, null, null, null, null,
-                new LinuxNetwork(4294967296L, null), null, null);
-        assertTrue(assertThrows(CgroupException.class, () -> V1Resources.plan(tooBig)).getMessage()
-                .startsWith("linux.resources.network.classID: "));
     }
 
     @Test
@@ -345,7 +287,6 @@ class V1ResourcesTest {
                 "rdma/rdma.max=rxe3 hca_handle=2"),
                 plan("{'rdma':{'mlx5_1':{'hcaHandles':3,'hcaObjects':10000},'mlx4_0':{'hcaObjects':1000},"
                         + "'rxe3':{'hcaHandles':2}}}"));
-        assertTrue(error("{'rdma':{'mlx5_1':{}}}").startsWith("linux.resources.rdma[\"mlx5_1\"]: at least one of"));
     }
 
     // ------------------------------------------------------------------ unified, order, reasons

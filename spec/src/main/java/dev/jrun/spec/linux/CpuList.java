@@ -5,11 +5,15 @@ import java.util.BitSet;
 /**
  * The kernel's list format for CPUs and memory nodes, e.g. {@code 0-3,7}: comma-separated
  * numbers and inclusive ranges. Parsing is as lenient as runc's (spaces around elements and empty
- * elements are allowed) so that lists runc accepts are accepted here too.
+ * elements are allowed) so that lists runc accepts are accepted here too. A CPU affinity is such
+ * a list, handed to the kernel as a cpu_set_t ({@link #mask}).
  */
 public final class CpuList {
     /** runc's sanity limit on ids, to avoid allocating huge masks for bogus input. */
     public static final int MAX_ID = 64 * 1024;
+
+    /** The CPUs a glibc cpu_set_t holds: the ones a CPU affinity can name. */
+    public static final int AFFINITY_CPUS = 1024;
 
     private CpuList() {}
 
@@ -48,6 +52,33 @@ public final class CpuList {
     public static String problem(String list) {
         try {
             parse(list);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * The list as the cpu_set_t bytes sched_setaffinity takes.
+     *
+     * @throws IllegalArgumentException with a reason if the list is malformed or names a CPU of
+     *     {@link #AFFINITY_CPUS} or above
+     */
+    public static byte[] mask(String list) {
+        BitSet cpus = parse(list);
+        if (cpus.length() > AFFINITY_CPUS) {
+            throw new IllegalArgumentException("CPU " + (cpus.length() - 1) + " is beyond " + (AFFINITY_CPUS - 1));
+        }
+        byte[] mask = new byte[AFFINITY_CPUS / 8];
+        byte[] bits = cpus.toByteArray();
+        System.arraycopy(bits, 0, mask, 0, bits.length);
+        return mask;
+    }
+
+    /** Why {@code list} cannot be a CPU affinity, or {@code null} if it can. */
+    public static String affinityProblem(String list) {
+        try {
+            mask(list);
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();

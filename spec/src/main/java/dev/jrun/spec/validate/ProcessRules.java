@@ -10,6 +10,7 @@ import static dev.jrun.spec.validate.JsonPath.field;
 import static dev.jrun.spec.validate.JsonPath.index;
 
 import dev.jrun.spec.linux.Capabilities;
+import dev.jrun.spec.linux.CpuList;
 import dev.jrun.spec.linux.Rlimits;
 import dev.jrun.spec.model.CPUAffinity;
 import dev.jrun.spec.model.LinuxCapabilities;
@@ -231,7 +232,14 @@ final class ProcessRules {
     }
 
     private void cpuAffinity(CPUAffinity a, String at) {
-        Checks.cpuList(f, a.initial(), field(at, Json.CPUAffinity.initial));
-        Checks.cpuList(f, a.finalCpus(), field(at, Json.CPUAffinity.finalCpus));
+        affinity(a.initial(), field(at, Json.CPUAffinity.initial));
+        affinity(a.finalCpus(), field(at, Json.CPUAffinity.finalCpus));
+    }
+
+    private void affinity(String cpus, String at) {
+        String problem = cpus == null ? null : CpuList.affinityProblem(cpus);
+        if (problem != null) {
+            f.error(at, problem);
+        }
     }
 }

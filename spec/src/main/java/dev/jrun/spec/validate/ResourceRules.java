@@ -11,6 +11,7 @@ import dev.jrun.spec.model.LinuxBlockIO;
 import dev.jrun.spec.model.LinuxCPU;
 import dev.jrun.spec.model.LinuxDeviceCgroup;
 import dev.jrun.spec.model.LinuxHugepageLimit;
+import dev.jrun.spec.model.LinuxInterfacePriority;
 import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxNetwork;
 import dev.jrun.spec.model.LinuxRdma;
@@ -19,16 +20,23 @@ import dev.jrun.spec.model.LinuxThrottleDevice;
 import dev.jrun.spec.model.LinuxWeightDevice;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * cgroup limits, checked against the ranges the kernel accepts so that a bad value is reported
  * with its JSON path before anything is created, rather than as a write error halfway through.
  * For values where the spec gives no "unset" marker, 0 is treated as unset, as runc does.
+ *
+ * <p>These are all the checks of the values themselves: the cgroup drivers rely on them and only
+ * convert and write, refusing what the host (v1 or v2, its kernel, its controllers) cannot do.
  */
 final class ResourceRules {
     private static final long MAX_SHARES = 262_144;
     private static final long MIN_CFS_MICROS = 1_000;
     private static final long MAX_CFS_PERIOD_MICROS = 1_000_000;
+    private static final long MAX_UINT32 = 0xFFFF_FFFFL;
+    /** The names of the hugetlb controller's files: 64KB, 2MB, 1GB. */
+    private static final Pattern PAGE_SIZE = Pattern.compile("[1-9][0-9]{0,9}[KMG]B");
 
     private final Findings f;
     private final boolean update;
@@ -63,13 +71,7 @@ final class ResourceRules {
             network(r.network(), field(at, Json.LinuxResources.network));
         }
         if (r.rdma() != null) {
-            for (Map.Entry<String, LinuxRdma> e : r.rdma().entrySet()) {
-                LinuxRdma limits = e.getValue();
-                if (limits.hcaHandles() == null && limits.hcaObjects() == null) {
-                    f.error(key(field(at, Json.LinuxResources.rdma), e.getKey()),
-                            "must set hcaHandles, hcaObjects or both");
-                }
-            }
+            rdma(r.rdma(), field(at, Json.LinuxResources.rdma));
         }
         if (r.unified() != null) {
             unified(r.unified(), field(at, Json.LinuxResources.unified));
@@ -97,6 +99,8 @@ final class ResourceRules {
     private void wildcard(Long n, String at) {
         if (n != null && n < -1) {
             f.error(at, "must be -1 (any) or at least 0");
+        } else if (n != null && n > MAX_UINT32) {
+            f.error(at, "must be at most " + MAX_UINT32);
         }
     }
 
@@ -150,17 +154,34 @@ final class ResourceRules {
                     "must be between " + MIN_CFS_MICROS + " and " + MAX_CFS_PERIOD_MICROS);
         }
         Long burst = c.burst();
-        if (burst != null && quota != null && quota > 0 && Long.compareUnsigned(burst, quota) > 0) {
+        if (burst != null && burst < 0) {
+            outOfInt64(burst, field(at, Json.LinuxCPU.burst));
+        } else if (burst != null && quota != null && quota > 0 && burst > quota) {
             f.error(field(at, Json.LinuxCPU.burst), "must not exceed cpu.quota");
         }
-        if (c.realtimeRuntime() != null && c.realtimeRuntime() < -1) {
+        Long rtRuntime = c.realtimeRuntime();
+        Long rtPeriod = c.realtimePeriod();
+        if (rtRuntime != null && rtRuntime < -1) {
             f.error(field(at, Json.LinuxCPU.realtimeRuntime), "must be -1 (unlimited) or at least 0");
+        }
+        if (rtPeriod != null && rtPeriod < 0) {
+            outOfInt64(rtPeriod, field(at, Json.LinuxCPU.realtimePeriod));
+        } else if (rtRuntime != null && rtPeriod != null && rtPeriod > 0 && rtRuntime > rtPeriod) {
+            f.error(field(at, Json.LinuxCPU.realtimeRuntime), "must not exceed cpu.realtimePeriod");
         }
         Checks.cpuList(f, c.cpus(), field(at, Json.LinuxCPU.cpus));
         Checks.cpuList(f, c.mems(), field(at, Json.LinuxCPU.mems));
         if (c.idle() != null && c.idle() != 0 && c.idle() != 1) {
             f.error(field(at, Json.LinuxCPU.idle), "must be 0 or 1");
         }
+    }
+
+    /**
+     * A uint64 field from 2^63 on, which the model's long holds as a negative number and no
+     * cgroup file takes; a -1 given for such a field arrives as 2^64-1.
+     */
+    private void outOfInt64(long n, String at) {
+        f.error(at, Long.toUnsignedString(n) + " is out of range (at most " + Long.MAX_VALUE + ")");
     }
 
     private void blockIO(LinuxBlockIO b, String at) {
@@ -170,8 +191,7 @@ final class ResourceRules {
             for (int i = 0; i < b.weightDevice().size(); i++) {
                 LinuxWeightDevice d = b.weightDevice().get(i);
                 String here = index(field(at, Json.LinuxBlockIO.weightDevice), i);
-                notNegative(d.major(), field(here, Json.LinuxWeightDevice.major));
-                notNegative(d.minor(), field(here, Json.LinuxWeightDevice.minor));
+                deviceNumbers(d.major(), d.minor(), here);
                 if (d.weight() == null && d.leafWeight() == null) {
                     f.error(here, "must set weight, leafWeight or both");
                 }
@@ -196,16 +216,26 @@ final class ResourceRules {
         if (devices != null) {
             for (int i = 0; i < devices.size(); i++) {
                 LinuxThrottleDevice d = devices.get(i);
-                String here = index(at, i);
-                notNegative(d.major(), field(here, Json.LinuxThrottleDevice.major));
-                notNegative(d.minor(), field(here, Json.LinuxThrottleDevice.minor));
+                deviceNumbers(d.major(), d.minor(), index(at, i));
+                if (d.rate() == null) {
+                    f.error(field(index(at, i), Json.LinuxThrottleDevice.rate), "must be set");
+                }
             }
         }
     }
 
-    private void notNegative(Long n, String at) {
-        if (n != null && n < 0) {
+    private void deviceNumbers(Long major, Long minor, String at) {
+        deviceNumber(major, field(at, Json.LinuxThrottleDevice.major));
+        deviceNumber(minor, field(at, Json.LinuxThrottleDevice.minor));
+    }
+
+    private void deviceNumber(Long n, String at) {
+        if (n == null) {
+            f.error(at, "must be set");
+        } else if (n < 0) {
             f.error(at, "must not be negative");
+        } else if (n > MAX_UINT32) {
+            f.error(at, "must be at most " + MAX_UINT32);
         }
     }
 
@@ -213,37 +243,72 @@ final class ResourceRules {
         for (int i = 0; i < limits.size(); i++) {
             String size = limits.get(i).pageSize();
             String here = field(index(at, i), Json.LinuxHugepageLimit.pageSize);
+            // the size becomes part of a file name: hugetlb.<size>.limit_in_bytes
             if (isEmpty(size)) {
                 f.error(here, "must be set");
-            } else if (!isPageSize(size)) {
+            } else if (!PAGE_SIZE.matcher(size).matches()) {
                 f.error(here, quote(size) + " is not a page size such as 64KB, 2MB or 1GB");
             }
-        }
-    }
-
-    /** {@code <digits><K|M|G|T|P>B}, the names of the hugetlb controller's files. */
-    private static boolean isPageSize(String s) {
-        int n = s.length();
-        if (n < 3 || s.charAt(n - 1) != 'B' || "KMGTP".indexOf(s.charAt(n - 2)) < 0) {
-            return false;
-        }
-        for (int i = 0; i < n - 2; i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
+            if (limits.get(i).limit() == null) {
+                f.error(field(index(at, i), Json.LinuxHugepageLimit.limit), "must be set");
             }
         }
-        return s.charAt(0) != '0';
     }
 
     private void network(LinuxNetwork n, String at) {
+        uint32(n.classID(), field(at, Json.LinuxNetwork.classID));
         if (n.priorities() != null) {
             for (int i = 0; i < n.priorities().size(); i++) {
-                if (isEmpty(n.priorities().get(i).name())) {
-                    String here = index(field(at, Json.LinuxNetwork.priorities), i);
+                LinuxInterfacePriority p = n.priorities().get(i);
+                String here = index(field(at, Json.LinuxNetwork.priorities), i);
+                if (isEmpty(p.name())) {
                     f.error(field(here, Json.LinuxInterfacePriority.name), "must be set");
+                } else if (!printable(p.name(), "")) {
+                    f.error(field(here, Json.LinuxInterfacePriority.name), quote(p.name()) + " is not an interface name"
+                            + " (no spaces or control characters)");
+                }
+                if (p.priority() == null) {
+                    f.error(field(here, Json.LinuxInterfacePriority.priority), "must be set");
+                } else {
+                    uint32(p.priority(), field(here, Json.LinuxInterfacePriority.priority));
                 }
             }
         }
+    }
+
+    private void rdma(Map<String, LinuxRdma> rdma, String at) {
+        for (Map.Entry<String, LinuxRdma> e : rdma.entrySet()) {
+            String here = key(at, e.getKey());
+            // the name starts a line of rdma.max, whose fields are "name key=value ..."
+            if (isEmpty(e.getKey()) || !printable(e.getKey(), "=")) {
+                f.error(here, quote(e.getKey()) + " is not an RDMA device name"
+                        + " (no spaces, control characters or \"=\")");
+            }
+            LinuxRdma limits = e.getValue();
+            if (limits.hcaHandles() == null && limits.hcaObjects() == null) {
+                f.error(here, "must set hcaHandles, hcaObjects or both");
+            } else {
+                uint32(limits.hcaHandles(), field(here, Json.LinuxRdma.hcaHandles));
+                uint32(limits.hcaObjects(), field(here, Json.LinuxRdma.hcaObjects));
+            }
+        }
+    }
+
+    private void uint32(Long n, String at) {
+        if (n != null && (n < 0 || n > MAX_UINT32)) {
+            f.error(at, "must be between 0 and " + MAX_UINT32);
+        }
+    }
+
+    /** Visible ASCII only, and none of {@code except}. */
+    private static boolean printable(String s, String except) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c >= 0x7f || except.indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void unified(Map<String, String> unified, String at) {
@@ -251,7 +316,7 @@ final class ResourceRules {
             String name = e.getKey();
             String here = key(at, name);
             int dot = name.indexOf('.');
-            if (dot <= 0 || dot == name.length() - 1 || name.indexOf('/') >= 0) {
+            if (dot <= 0 || dot == name.length() - 1 || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
                 f.error(here, "not a cgroup v2 file name (expected <controller>.<name>)");
             } else if (name.equals("cpu.weight")) {
                 cpuWeight(e.getValue(), here);

@@ -52,7 +52,7 @@ public final class Validator {
                 new ResourceRules(f, false).check(spec.linux().resources(), at);
             }
             if (spec.linux().devices() != null) {
-                new DeviceRules(f).check(spec.linux().devices());
+                new DeviceNodeRules(f).check(spec.linux().devices());
             }
             if (spec.linux().seccomp() != null) {
                 new SeccompRules(f).check(spec.linux().seccomp());

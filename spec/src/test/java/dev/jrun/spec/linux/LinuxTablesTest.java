@@ -107,6 +107,17 @@ class LinuxTablesTest {
         assertEquals(1, CpuList.parse("65536").cardinality());
     }
 
+    @Test
+    void cpuAffinitiesBecomeCpuSets() {
+        byte[] mask = CpuList.mask("0-3,7,1023");
+        assertEquals(CpuList.AFFINITY_CPUS / 8, mask.length);
+        assertEquals((byte) 0x8f, mask[0]);
+        assertEquals((byte) 0x80, mask[mask.length - 1]);
+        assertEquals(null, CpuList.affinityProblem("0-1023"));
+        assertEquals("CPU 1024 is beyond 1023", CpuList.affinityProblem("0,1024"));
+        assertEquals("invalid range \"3-1\" in \"3-1\"", CpuList.affinityProblem("3-1"));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "3-1 | invalid range \"3-1\" in \"3-1\"",

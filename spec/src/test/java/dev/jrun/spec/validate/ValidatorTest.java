@@ -6,12 +6,18 @@ import dev.jrun.spec.Golden;
 import dev.jrun.spec.JsonTree;
 import dev.jrun.spec.Problem;
 import dev.jrun.spec.SpecReader;
+import dev.jrun.spec.model.LinuxCPU;
+import dev.jrun.spec.model.LinuxInterfacePriority;
+import dev.jrun.spec.model.LinuxNetwork;
+import dev.jrun.spec.model.LinuxRdma;
+import dev.jrun.spec.model.LinuxResources;
 import dev.jrun.spec.model.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +156,8 @@ class ValidatorTest {
                 rule("{'process': {'execCPUAffinity': {'initial': '3-1', 'final': 'x'}}}",
                         "config.json: process.execCPUAffinity.initial: invalid range '3-1' in '3-1'",
                         "config.json: process.execCPUAffinity.final: invalid number 'x' in 'x'"),
+                rule("{'process': {'execCPUAffinity': {'final': '0,1024'}}}",
+                        "config.json: process.execCPUAffinity.final: CPU 1024 is beyond 1023"),
                 // mounts
                 rule("{'mounts': [{'type': 'tmpfs', 'source': 'tmpfs'}]}", "config.json: mounts[0].destination: must be set"),
                 rule("{'mounts': [{'destination': '/a', 'source': 'x\\u0000'}]}",
@@ -306,6 +314,66 @@ class ValidatorTest {
                 rule("{'linux': {'resources': {'unified': {'../memory.max': '1', 'cpu.weight': '0'}}}}",
                         "config.json: linux.resources.unified['../memory.max']: not a cgroup v2 file name (expected <controller>.<name>)",
                         "config.json: linux.resources.unified['cpu.weight']: must be between 1 and 10000"),
+                // resources: the value checks the cgroup drivers used to make themselves
+                rule("{'linux': {'resources': {'devices': [{'allow': false, 'access': 'rwm'},"
+                                + " {'allow': true, 'type': 'c', 'major': 1, 'minor': 3, 'access': ''}]}}}",
+                        "config.json: linux.resources.devices[1].access: must be set (letters from 'rwm')"),
+                rule("{'linux': {'resources': {'devices': [{'allow': true, 'type': 'p', 'major': -3, 'minor': 4294967296,"
+                                + " 'access': 'rw'}]}}}",
+                        "config.json: linux.resources.devices[0].type: must be a, b or c, not 'p'",
+                        "config.json: linux.resources.devices[0].major: must be -1 (any) or at least 0",
+                        "config.json: linux.resources.devices[0].minor: must be at most 4294967295"),
+                rule("{'linux': {'resources': {'memory': {'reservation': -5}}}}",
+                        "config.json: linux.resources.memory.reservation: must be -1 (unlimited) or at least 0"),
+                rule("{'linux': {'resources': {'memory': {'limit': 200, 'swap': 100}}}}",
+                        "config.json: linux.resources.memory.swap: must not be below memory.limit: swap counts memory plus swap"),
+                rule("{'linux': {'resources': {'memory': {'swappiness': 18446744073709551614}}}}",
+                        "config.json: linux.resources.memory.swappiness: must be between 0 and 100"),
+                rule("{'linux': {'resources': {'cpu': {'quota': -2}}}}",
+                        "config.json: linux.resources.cpu.quota: must be -1 (unlimited) or at least 1000"),
+                rule("{'linux': {'resources': {'cpu': {'burst': 18446744073709551615, 'realtimePeriod': 9223372036854775808}}}}",
+                        "config.json: linux.resources.cpu.burst: 18446744073709551615 is out of range (at most 9223372036854775807)",
+                        "config.json: linux.resources.cpu.realtimePeriod: 9223372036854775808 is out of range"
+                                + " (at most 9223372036854775807)"),
+                rule("{'linux': {'resources': {'cpu': {'realtimeRuntime': 2000, 'realtimePeriod': 1000}}}}",
+                        "config.json: linux.resources.cpu.realtimeRuntime: must not exceed cpu.realtimePeriod"),
+                rule("{'linux': {'resources': {'blockIO': {'weight': 1001, 'weightDevice': [{'major': 8, 'minor': 0},"
+                                + " {'major': 4294967296, 'minor': 0, 'weight': 500}]}}}}",
+                        "config.json: linux.resources.blockIO.weight: must be between 10 and 1000",
+                        "config.json: linux.resources.blockIO.weightDevice[0]: must set weight, leafWeight or both",
+                        "config.json: linux.resources.blockIO.weightDevice[1].major: must be at most 4294967295"),
+                rule("{'linux': {'resources': {'blockIO': {'throttleReadBpsDevice': [{'major': 8, 'minor': 0},"
+                                + " {'minor': 0, 'rate': 5}]}}}}",
+                        "config.json: linux.resources.blockIO.throttleReadBpsDevice[0].rate: must be set",
+                        "config.json: linux.resources.blockIO.throttleReadBpsDevice[1].major: must be set"),
+                rule("{'linux': {'resources': {'hugepageLimits': [{'pageSize': '../../x', 'limit': 1},"
+                                + " {'pageSize': '2mb', 'limit': 1}, {'pageSize': '2MB/../../x', 'limit': 1},"
+                                + " {'pageSize': '1TB', 'limit': 1}, {'pageSize': '2MB'}]}}}",
+                        "config.json: linux.resources.hugepageLimits[0].pageSize: '../../x' is not a page size such as"
+                                + " 64KB, 2MB or 1GB",
+                        "config.json: linux.resources.hugepageLimits[1].pageSize: '2mb' is not a page size such as"
+                                + " 64KB, 2MB or 1GB",
+                        "config.json: linux.resources.hugepageLimits[2].pageSize: '2MB/../../x' is not a page size such as"
+                                + " 64KB, 2MB or 1GB",
+                        "config.json: linux.resources.hugepageLimits[3].pageSize: '1TB' is not a page size such as"
+                                + " 64KB, 2MB or 1GB",
+                        "config.json: linux.resources.hugepageLimits[4].limit: must be set"),
+                rule("{'linux': {'resources': {'network': {'priorities': [{'name': 'eth 0', 'priority': 1},"
+                                + " {'name': 'eth1'}]}}}}",
+                        "config.json: linux.resources.network.priorities[0].name: 'eth 0' is not an interface name"
+                                + " (no spaces or control characters)",
+                        "config.json: linux.resources.network.priorities[1].priority: must be set"),
+                rule("{'linux': {'resources': {'rdma': {'mlx=1': {'hcaHandles': 1}}}}}",
+                        "config.json: linux.resources.rdma['mlx=1']: 'mlx=1' is not an RDMA device name"
+                                + " (no spaces, control characters or '=')"),
+                rule("{'linux': {'resources': {'unified': {'sub/memory.max': '1', '..': '1', 'memory': '1',"
+                                + " 'memory.max\\u0000': '1'}}}}",
+                        "config.json: linux.resources.unified['sub/memory.max']: not a cgroup v2 file name"
+                                + " (expected <controller>.<name>)",
+                        "config.json: linux.resources.unified['..']: not a cgroup v2 file name (expected <controller>.<name>)",
+                        "config.json: linux.resources.unified['memory']: not a cgroup v2 file name (expected <controller>.<name>)",
+                        "config.json: linux.resources.unified['memory.max\u0000']: not a cgroup v2 file name"
+                                + " (expected <controller>.<name>)"),
                 // seccomp
                 rule("{'linux': {'seccomp': {'syscalls': [{'names': ['read'], 'action': 'SCMP_ACT_ALLOW'}]}}}",
                         "config.json: linux.seccomp.defaultAction: must be set"),
@@ -522,6 +590,21 @@ class ValidatorTest {
         // A swap limit alone is fine in an update: the memory limit may already be set.
         assertEquals(List.of("-: memory.swappiness: must be between 0 and 100"),
                 render(Validator.validateResources(r, "-").errors()));
+    }
+
+    /** Values the JSON decoder already refuses, which a program building the model can still pass. */
+    @Test
+    void resourcesBuiltWithoutTheDecoderAreCheckedToo() {
+        var r = new LinuxResources(null, null, new LinuxCPU(null, null, -1L, null, null, -1L, null, null, null), null,
+                null, null, new LinuxNetwork(4294967296L, List.of(new LinuxInterfacePriority("eth0", -1L))),
+                Map.of("mlx4_0", new LinuxRdma(4294967296L, null)), null);
+        assertEquals(List.of(
+                "resources: cpu.burst: 18446744073709551615 is out of range (at most 9223372036854775807)",
+                "resources: cpu.realtimePeriod: 18446744073709551615 is out of range (at most 9223372036854775807)",
+                "resources: network.classID: must be between 0 and 4294967295",
+                "resources: network.priorities[0].priority: must be between 0 and 4294967295",
+                json("resources: rdma['mlx4_0'].hcaHandles: must be between 0 and 4294967295")),
+                render(Validator.validateResources(r, "resources").errors()));
     }
 
     private static Arguments rule(String patch, String... expected) {

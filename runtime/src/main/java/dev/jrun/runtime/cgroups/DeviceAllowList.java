@@ -15,14 +15,14 @@ import java.util.TreeMap;
  * including refusing a deny rule that would have to punch a hole into a wildcard allow rule,
  * which the v1 kernel silently ignores.
  */
-final class DeviceRules {
+final class DeviceAllowList {
     static final long ANY = -1;
     static final int READ = 1;
     static final int WRITE = 2;
     static final int MKNOD = 4;
     static final int RWM = READ | WRITE | MKNOD;
 
-    private DeviceRules() {
+    private DeviceAllowList() {
     }
 
     /**
@@ -44,7 +44,7 @@ final class DeviceRules {
         }
 
         String accessString() {
-            return DeviceRules.accessString(access);
+            return DeviceAllowList.accessString(access);
         }
 
         /** The line devices.allow and devices.deny take, and devices.list shows: "c 1:3 rwm". */
@@ -106,50 +106,29 @@ final class DeviceRules {
 
     static final String REASON = "linux.resources.devices";
 
-    /** The config's rules, checked and in order (no defaults). */
-    static List<Rule> fromConfig(List<LinuxDeviceCgroup> devices) throws CgroupException {
+    /**
+     * The config's rules, in order (no defaults).  Validation has checked them (type a, b or c,
+     * access letters from "rwm", numbers from -1 for any up to 2^32-1); an absent type is 'a'
+     * and an absent number any, as runc reads them.
+     */
+    static List<Rule> fromConfig(List<LinuxDeviceCgroup> devices) {
         List<Rule> rules = new ArrayList<>();
         if (devices == null) {
             return rules;
         }
-        for (int i = 0; i < devices.size(); i++) {
-            LinuxDeviceCgroup d = devices.get(i);
-            String at = REASON + "[" + i + "]";
-            if (d == null) {
-                throw new CgroupException(at + ": must be an object");
-            }
-            String t = d.type() == null || d.type().isEmpty() ? "a" : d.type();
-            if (!t.equals("a") && !t.equals("b") && !t.equals("c")) {
-                throw new CgroupException(at + ".type: invalid cgroup device type \"" + t + "\" (want a, b or c)");
-            }
-            long major = number(d.major(), at + ".major");
-            long minor = number(d.minor(), at + ".minor");
-            if (d.access() == null || d.access().isEmpty()) {
-                throw new CgroupException(at + ".access: must not be empty");
-            }
-            int access;
-            try {
-                access = parseAccess(d.access());
-            } catch (IllegalArgumentException e) {
-                throw new CgroupException(at + ".access: " + e.getMessage() + " in \"" + d.access() + "\" (want r, w, m)");
-            }
-            rules.add(new Rule(t.charAt(0), major, minor, access, d.isAllow()));
+        for (LinuxDeviceCgroup d : devices) {
+            char type = d.type() == null || d.type().isEmpty() ? 'a' : d.type().charAt(0);
+            rules.add(new Rule(type, orAny(d.major()), orAny(d.minor()), parseAccess(d.access()), d.isAllow()));
         }
         return rules;
     }
 
-    private static long number(Long n, String at) throws CgroupException {
-        if (n == null || n == ANY) {
-            return ANY;
-        }
-        if (n < 0 || n > 0xFFFF_FFFFL) {
-            throw new CgroupException(at + ": " + n + " is out of range (0-4294967295, or absent for any)");
-        }
-        return n;
+    private static long orAny(Long n) {
+        return n == null ? ANY : n;
     }
 
     /** What a container gets: the config's rules followed by {@link #DEFAULT_ALLOWED}, as runc. */
-    static List<Rule> forContainer(List<LinuxDeviceCgroup> devices) throws CgroupException {
+    static List<Rule> forContainer(List<LinuxDeviceCgroup> devices) {
         List<Rule> rules = fromConfig(devices);
         rules.addAll(DEFAULT_ALLOWED);
         return rules;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code linux.devices}: the device nodes to create. */
-final class DeviceRules {
+final class DeviceNodeRules {
     /** The kernel's dev_t holds a 12-bit major and a 20-bit minor. */
     private static final long MAX_MAJOR = (1L << 12) - 1;
     private static final long MAX_MINOR = (1L << 20) - 1;
@@ -21,7 +21,7 @@ final class DeviceRules {
 
     private final Findings f;
 
-    DeviceRules(Findings f) {
+    DeviceNodeRules(Findings f) {
         this.f = f;
     }
 
