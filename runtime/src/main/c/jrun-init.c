@@ -676,6 +676,12 @@ static void op_prepare_rootfs(const struct step *st)
 	if (devnull_fd < 0)
 		FAIL("open /dev/null");
 	verify_null_device(devnull_fd);
+	if (!I(st, PREPARE_ROOTFS_bindOntoItself)) {
+		root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root_fd < 0)
+			FAIL("open rootfs %s", rootfs);
+		return;
+	}
 	if (*parent_mount && mount(NULL, parent_mount, NULL, MS_PRIVATE, NULL) < 0)
 		FAIL("make %s private", parent_mount);
 	tree = open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -1282,6 +1288,48 @@ static void op_proc_write(const struct step *st)
 	close(fd);
 }
 
+/* ---------------------------------------------------------------- namespaces */
+
+/*
+ * Joins the namespaces at the plan's paths in runc's order: every path opened first (after
+ * joining the mount or user namespace they may no longer resolve), then each namespace but
+ * the user one where permitted, then the user namespace, becoming its root as a new one makes
+ * us, then whatever needed its privileges.  Only a namespace never joined is an error.
+ */
+static void op_join_namespaces(const struct step *st)
+{
+	char **paths = V(st, JOIN_NAMESPACES_paths), **names = V(st, JOIN_NAMESPACES_names);
+	const char *types = S(st, JOIN_NAMESPACES_types);
+	uint32_t n = st->a[JOIN_NAMESPACES_paths].count;
+	int fds[16];
+	uint32_t type[16];
+	if (n > 16 || st->a[JOIN_NAMESPACES_types].len != 4 * n)
+		report_error(EINVAL, "malformed namespace list");
+	for (uint32_t i = 0; i < n; i++) {
+		memcpy(&type[i], types + 4 * i, 4);
+		fds[i] = open(paths[i], O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0)
+			report_error(errno, "join %s namespace %s: %s", names[i], paths[i], errtext(errno));
+	}
+	for (int pass = 0; pass < 3; pass++) {
+		for (uint32_t i = 0; i < n; i++) {
+			int user = type[i] == CLONE_NEWUSER;
+			if (fds[i] < 0 || (pass == 1) != user)
+				continue;
+			if (setns(fds[i], (int)type[i]) < 0) {
+				if (errno == EPERM && pass == 0)
+					continue;
+				report_error(errno, "join %s namespace %s: %s", names[i], paths[i], errtext(errno));
+			}
+			close(fds[i]);
+			fds[i] = -1;
+			/* the gid too where it is mapped, or files made for the container fail with EOVERFLOW */
+			if ((user && setresuid(0, 0, 0) < 0) || (user && setresgid(0, 0, 0) < 0 && errno != EINVAL))
+				report_error(errno, "become root in user namespace %s: %s", paths[i], errtext(errno));
+		}
+	}
+}
+
 /* ---------------------------------------------------------------- main loop */
 
 static void run_step(const struct step *st)
@@ -1290,15 +1338,9 @@ static void run_step(const struct step *st)
 	case OP_SYNC:
 		sync_with_parent((uint32_t)I(st, SYNC_tag));
 		break;
-	case OP_SETNS: {
-		int fd = open(S(st, SETNS_path), O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			FAIL("open it");
-		if (setns(fd, (int)I(st, SETNS_type)) < 0)
-			FAIL_STEP();
-		close(fd);
+	case OP_JOIN_NAMESPACES:
+		op_join_namespaces(st);
 		break;
-	}
 	case OP_SETNS_FD:
 		if (setns((int)I(st, SETNS_FD_pidfd), (int)I(st, SETNS_FD_types)) < 0)
 			FAIL_STEP();
@@ -1387,6 +1429,10 @@ static void run_step(const struct step *st)
 		break;
 	case OP_MOVE_ROOT:
 		op_move_root();
+		break;
+	case OP_CHROOT:
+		if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+			FAIL_STEP();
 		break;
 	case OP_SET_HOSTNAME:
 		if (sethostname(S(st, SET_HOSTNAME_name), st->a[SET_HOSTNAME_name].len) < 0)

@@ -36,7 +36,7 @@
 #define OP_SYNC 1
 #define OP_REPORT_CREATED 2
 #define OP_WAIT_START 3
-#define OP_SETNS 4
+#define OP_JOIN_NAMESPACES 4
 #define OP_SETNS_FD 5
 #define OP_UNSHARE 6
 #define OP_FORK 7
@@ -55,48 +55,49 @@
 #define OP_ROOT_READONLY 20
 #define OP_PIVOT_ROOT 21
 #define OP_MOVE_ROOT 22
-#define OP_OPEN_ROOT 23
-#define OP_CONSOLE 24
-#define OP_CTTY 25
-#define OP_RUN_HOOK 26
-#define OP_SET_HOSTNAME 27
-#define OP_SET_DOMAINNAME 28
-#define OP_KEYRING 29
-#define OP_SET_RLIMIT 30
-#define OP_PERSONALITY 31
-#define OP_SCHED 32
-#define OP_IOPRIO 33
-#define OP_AFFINITY 34
-#define OP_MEMPOLICY 35
-#define OP_SETSID 36
-#define OP_NO_NEW_PRIVS 37
-#define OP_SECCOMP 38
-#define OP_CAP_BOUNDING 39
-#define OP_SET_GROUPS 40
-#define OP_SET_GID 41
-#define OP_SET_UID 42
-#define OP_CAPSET 43
-#define OP_AMBIENT 44
-#define OP_UMASK 45
-#define OP_CLOSE_SETUP_FDS 46
-#define OP_CHDIR 47
-#define OP_LOOKUP_EXEC 48
-#define OP_DEFAULT_HOME 49
-#define OP_EXEC 50
-#define OP_LAST 50
+#define OP_CHROOT 23
+#define OP_OPEN_ROOT 24
+#define OP_CONSOLE 25
+#define OP_CTTY 26
+#define OP_RUN_HOOK 27
+#define OP_SET_HOSTNAME 28
+#define OP_SET_DOMAINNAME 29
+#define OP_KEYRING 30
+#define OP_SET_RLIMIT 31
+#define OP_PERSONALITY 32
+#define OP_SCHED 33
+#define OP_IOPRIO 34
+#define OP_AFFINITY 35
+#define OP_MEMPOLICY 36
+#define OP_SETSID 37
+#define OP_NO_NEW_PRIVS 38
+#define OP_SECCOMP 39
+#define OP_CAP_BOUNDING 40
+#define OP_SET_GROUPS 41
+#define OP_SET_GID 42
+#define OP_SET_UID 43
+#define OP_CAPSET 44
+#define OP_AMBIENT 45
+#define OP_UMASK 46
+#define OP_CLOSE_SETUP_FDS 47
+#define OP_CHDIR 48
+#define OP_LOOKUP_EXEC 49
+#define OP_DEFAULT_HOME 50
+#define OP_EXEC 51
+#define OP_LAST 51
 
 /* each operation's arguments: 'i' integer, 's' string or bytes, 'v' list of strings */
 static const char *const op_signature[OP_LAST + 1] = {
 	[OP_SYNC] = "i",
 	[OP_REPORT_CREATED] = "",
 	[OP_WAIT_START] = "i",
-	[OP_SETNS] = "si",
+	[OP_JOIN_NAMESPACES] = "vsv",
 	[OP_SETNS_FD] = "ii",
 	[OP_UNSHARE] = "i",
 	[OP_FORK] = "",
 	[OP_PROC_WRITE] = "ss",
 	[OP_ROOT_PROPAGATION] = "i",
-	[OP_PREPARE_ROOTFS] = "ss",
+	[OP_PREPARE_ROOTFS] = "ssi",
 	[OP_MOUNT_GUARD] = "sv",
 	[OP_BIND] = "ssiiiiiiiii",
 	[OP_MOUNT_FS] = "sssviiiii",
@@ -109,6 +110,7 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_ROOT_READONLY] = "",
 	[OP_PIVOT_ROOT] = "",
 	[OP_MOVE_ROOT] = "",
+	[OP_CHROOT] = "",
 	[OP_OPEN_ROOT] = "",
 	[OP_CONSOLE] = "iiiiii",
 	[OP_CTTY] = "",
@@ -142,12 +144,12 @@ static const char *const op_signature[OP_LAST + 1] = {
 /* argument positions, by name */
 enum { SYNC_tag };
 enum { WAIT_START_fifoFd };
-enum { SETNS_path, SETNS_type };
+enum { JOIN_NAMESPACES_paths, JOIN_NAMESPACES_types, JOIN_NAMESPACES_names };
 enum { SETNS_FD_pidfd, SETNS_FD_types };
 enum { UNSHARE_flags };
 enum { PROC_WRITE_path, PROC_WRITE_data };
 enum { ROOT_PROPAGATION_flags };
-enum { PREPARE_ROOTFS_rootfs, PREPARE_ROOTFS_parentMount };
+enum { PREPARE_ROOTFS_rootfs, PREPARE_ROOTFS_parentMount, PREPARE_ROOTFS_bindOntoItself };
 enum { MOUNT_GUARD_dir, MOUNT_GUARD_allowed };
 enum { BIND_source, BIND_dest, BIND_recursive, BIND_set, BIND_clear, BIND_recursiveSet, BIND_recursiveClear, BIND_propagation, BIND_propagationRecursive, BIND_resolve, BIND_procPolicy };
 enum { MOUNT_FS_fstype, MOUNT_FS_source, MOUNT_FS_dest, MOUNT_FS_params, MOUNT_FS_set, MOUNT_FS_clear, MOUNT_FS_propagation, MOUNT_FS_resolve, MOUNT_FS_procPolicy };

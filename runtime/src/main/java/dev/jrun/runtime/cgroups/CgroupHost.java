@@ -48,6 +48,7 @@ public record CgroupHost(Mode mode, String unifiedMount, List<V1Mount> v1Mounts,
         String unified = null;
         boolean unifiedAtRoot = false;
         List<V1Mount> v1 = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String line : mountinfo) {
             String[] f = line.split(" ");
             int dash = java.util.Arrays.asList(f).indexOf("-");
@@ -60,7 +61,9 @@ public record CgroupHost(Mode mode, String unifiedMount, List<V1Mount> v1Mounts,
                 if (mountPoint.equals("/sys/fs/cgroup")) {
                     unified = mountPoint;
                     unifiedAtRoot = true;
-                } else if (unified == null || !unifiedAtRoot) {
+                } else if (unified == null) {
+                    // the first one: later ones are binds of it (a container sharing this
+                    // mount namespace has its cgroup bound under its rootfs)
                     unified = mountPoint;
                 }
             } else if (fstype.equals("cgroup")) {
@@ -73,7 +76,10 @@ public record CgroupHost(Mode mode, String unifiedMount, List<V1Mount> v1Mounts,
                         controllers.add(opt);
                     }
                 }
-                v1.add(new V1Mount(mountPoint, unescape(f[3]), controllers, name));
+                V1Mount mount = new V1Mount(mountPoint, unescape(f[3]), controllers, name);
+                if (seen.add(mount.key())) {
+                    v1.add(mount);
+                }
             }
         }
         Map<String, String> own = new LinkedHashMap<>();

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param created RFC 3339 with nanoseconds, UTC, as runc prints it
  * @param cgroupPaths controller (or "" for the unified hierarchy) to the host directory
  * @param hooks which lifecycle hooks the config has, so start and delete parse the config only then
+ * @param hostMounts mounts the container made in the caller's mount namespace (it has none of its
+ *     own), by mount id: delete removes them
  */
 public record ContainerState(
         String id,
@@ -23,10 +25,12 @@ public record ContainerState(
         Map<String, String> annotations,
         Map<String, String> cgroupPaths,
         boolean poststartHooks,
-        boolean poststopHooks) {
+        boolean poststopHooks,
+        Map<String, String> hostMounts) {
 
     public ContainerState {
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         cgroupPaths = cgroupPaths == null ? Map.of() : Map.copyOf(cgroupPaths);
+        hostMounts = hostMounts == null ? Map.of() : Map.copyOf(hostMounts);
     }
 }

@@ -262,6 +262,14 @@ public final class Containers {
                     send(c.pid(), SIGKILL);
                 }
             }
+            if (c.sharedRootfs() != null) {
+                try {
+                    HostMounts.detach(host, HostMounts.madeSince(host, Path.of(c.sharedRootfs()), c.hostMountsBefore()));
+                } catch (NativeException e) {
+                    throw new JrunException("remove the container's mounts under " + c.sharedRootfs() + ": "
+                            + e.getMessage(), e);
+                }
+            }
             if (!c.newCgroupPaths().isEmpty()) {
                 try {
                     emptyAndRemove(host.cgroup(c.newCgroupPaths()));
@@ -273,8 +281,13 @@ public final class Containers {
         store.remove(id);
     }
 
-    /** Removes the cgroup and the state; runs poststop hooks (failures are warnings). */
+    /** Removes the cgroup, any mounts in the caller's namespace, and the state; runs poststop hooks (failures are warnings). */
     private void destroy(ContainerState s) throws JrunException, IOException {
+        try {
+            HostMounts.detach(host, s.hostMounts());
+        } catch (NativeException e) {
+            throw new JrunException("remove the container's mounts under " + s.rootfs() + ": " + e.getMessage(), e);
+        }
         try {
             emptyAndRemove(host.cgroup(s.cgroupPaths()));
         } catch (CgroupException e) {

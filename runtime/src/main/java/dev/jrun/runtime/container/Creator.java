@@ -45,6 +45,8 @@ final class Creator {
     private final Consumer<String> debug;
     private CgroupManager cgroup;
     private java.util.Map<String, String> newCgroupPaths;
+    /** Mounts under the rootfs before create, when the container shares the caller's mount namespace. */
+    private java.util.Map<String, String> hostMountsBefore;
     private InitConversation conversation;
     private final List<Integer> fds = new ArrayList<>();
 
@@ -105,6 +107,9 @@ final class Creator {
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
+        if (spec.linux().namespace(dev.jrun.spec.linux.NamespaceType.MOUNT.type) == null) {
+            hostMountsBefore = host.mountsUnder(bundle.rootfs());
+        }
         recordCreating(0);
         try {
             Path fifo = dir.resolve(StateStore.FIFO);
@@ -151,7 +156,8 @@ final class Creator {
             ContainerState state = new ContainerState(id, init, stat.startTime(), bundle.dir().toString(),
                     bundle.rootfs().toString(), Timestamps.now(), "", spec.annotations(), cgroup.paths(),
                     hooks != null && hooks.poststart() != null && !hooks.poststart().isEmpty(),
-                    hooks != null && hooks.poststop() != null && !hooks.poststop().isEmpty());
+                    hooks != null && hooks.poststop() != null && !hooks.poststop().isEmpty(),
+                    hostMountsBefore == null ? null : HostMounts.madeSince(host, bundle.rootfs(), hostMountsBefore));
             store.writeFile(id, StateStore.CONFIG, bundle.configBytes());
             store.write(state);
             store.removeCreating(id);
@@ -182,7 +188,8 @@ final class Creator {
         }
         ProcStat stat = init > 0 ? host.stat(init) : null;
         store.writeCreating(id, new StateStore.Creating(cgroup.paths(), newCgroupPaths, init,
-                stat == null ? 0 : stat.startTime()));
+                stat == null ? 0 : stat.startTime(), hostMountsBefore == null ? null : bundle.rootfs().toString(),
+                hostMountsBefore));
     }
 
     private int keep(int fd) {
@@ -275,6 +282,13 @@ final class Creator {
     private void undo() {
         if (conversation != null) {
             conversation.killAll();
+        }
+        if (hostMountsBefore != null) {
+            try {
+                HostMounts.detach(host, HostMounts.madeSince(host, bundle.rootfs(), hostMountsBefore));
+            } catch (IOException | NativeException e) {
+                warn.accept("remove the mounts of the failed container under " + bundle.rootfs() + ": " + e.getMessage());
+            }
         }
         if (cgroup != null) {
             try {

@@ -47,6 +47,16 @@ public interface Host {
     /** Writes the uid and gid maps ("inside outside count" lines) of pid's new user namespace. */
     void writeIdMaps(int pid, String uidMap, String gidMap) throws IOException;
 
+    /** The mounts at or below dir in the caller's mount namespace: mount id to mount point. */
+    Map<String, String> mountsUnder(Path dir) throws IOException;
+
+    /**
+     * Lazily unmounts the mount at mountPoint if it is still the one with that id.
+     *
+     * @return false when it is gone or something else is mounted there now
+     */
+    boolean detachMount(String mountId, String mountPoint) throws NativeException;
+
     /** The mount point of the mount that holds path. */
     String mountPointOf(Path path) throws IOException;
 

@@ -85,6 +85,16 @@ public final class LinuxHost implements Host {
     }
 
     @Override
+    public Map<String, String> mountsUnder(Path dir) throws IOException {
+        return Mountinfo.mountsUnder(dir);
+    }
+
+    @Override
+    public boolean detachMount(String mountId, String mountPoint) throws NativeException {
+        return Syscalls.get().detachMount(mountPoint, Long.parseLong(mountId));
+    }
+
+    @Override
     public String mountPointOf(Path path) throws IOException {
         return Mountinfo.mountPointOf(path);
     }

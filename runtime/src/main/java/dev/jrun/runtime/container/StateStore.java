@@ -328,12 +328,16 @@ public final class StateStore {
     }
 
     /**
-     * What a create in progress has taken: its cgroups (and which of them it made itself) and,
-     * once forked, its init.  A create killed before state.json is written leaves this for
+     * What a create in progress has taken: its cgroups (and which of them it made itself),
+     * once forked, its init, and for a container without a mount namespace of its own, its
+     * rootfs and the mounts that were under it before (any others there are the container's).  A create killed before state.json is written leaves this for
      * `delete --force` to undo.
      */
     public record Creating(Map<String, String> cgroupPaths, Map<String, String> newCgroupPaths, int pid,
-            long pidStartTime) {
+            long pidStartTime, String sharedRootfs, Map<String, String> hostMountsBefore) {
+        public Creating {
+            hostMountsBefore = hostMountsBefore == null ? Map.of() : Map.copyOf(hostMountsBefore);
+        }
     }
 
     public void writeCreating(String id, Creating c) throws IOException {
@@ -342,6 +346,8 @@ public final class StateStore {
                 .name("newCgroupPaths").value(c.newCgroupPaths())
                 .name("pid").value(c.pid())
                 .name("pidStartTime").value(c.pidStartTime())
+                .name("sharedRootfs").value(c.sharedRootfs())
+                .name("hostMountsBefore").value(c.hostMountsBefore())
                 .endObject().toBytes();
         writeFile(id, CREATING, bytes);
     }
@@ -359,7 +365,8 @@ public final class StateStore {
             Map<String, Object> m = StateJson.parse(bytes);
             return new Creating((Map<String, String>) m.getOrDefault("cgroupPaths", Map.of()),
                     (Map<String, String>) m.getOrDefault("newCgroupPaths", Map.of()),
-                    ((Long) m.getOrDefault("pid", 0L)).intValue(), (Long) m.getOrDefault("pidStartTime", 0L));
+                    ((Long) m.getOrDefault("pid", 0L)).intValue(), (Long) m.getOrDefault("pidStartTime", 0L),
+                    (String) m.get("sharedRootfs"), (Map<String, String>) m.get("hostMountsBefore"));
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -382,6 +389,9 @@ public final class StateStore {
                 .name("cgroupPaths").value(s.cgroupPaths())
                 .name("poststartHooks").value(s.poststartHooks())
                 .name("poststopHooks").value(s.poststopHooks());
+        if (!s.hostMounts().isEmpty()) {
+            g.name("hostMounts").value(s.hostMounts());
+        }
         return g.endObject().toBytes();
     }
 
@@ -398,7 +408,8 @@ public final class StateStore {
                     (Long) m.getOrDefault("pidStartTime", 0L), bundle, (String) m.get("rootfs"),
                     (String) m.get("created"), (String) m.getOrDefault("owner", ""),
                     (Map<String, String>) m.get("annotations"), (Map<String, String>) m.get("cgroupPaths"),
-                    Boolean.TRUE.equals(m.get("poststartHooks")), Boolean.TRUE.equals(m.get("poststopHooks")));
+                    Boolean.TRUE.equals(m.get("poststartHooks")), Boolean.TRUE.equals(m.get("poststopHooks")),
+                    (Map<String, String>) m.get("hostMounts"));
         } catch (ClassCastException e) {
             throw new IOException("a field has the wrong type", e);
         }

@@ -78,4 +78,8 @@ public interface LibC {
     int sigfillset(Pointer set);
 
     long syscall(long number, long a1, long a2, long a3, long a4);
+
+    int statx(int dirfd, String path, int flags, int mask, Pointer buf);
+
+    int umount2(String target, int flags);
 }

@@ -384,6 +384,51 @@ final class LinuxSyscalls implements Syscalls {
         }
     }
 
+    private static final long SYS_OPENAT2 = 437;
+    private static final int AT_FDCWD = -100;
+    private static final int O_PATH = 010000000;
+    private static final int O_NOFOLLOW = 0400000;
+    private static final long RESOLVE_NO_SYMLINKS = 0x04;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int STATX_MNT_ID = 0x1000;
+    private static final int MNT_DETACH = 2;
+
+    @Override
+    public boolean detachMount(String path, long mountId) throws NativeException {
+        // struct open_how { u64 flags; u64 mode; u64 resolve; }
+        Pointer how = Memory.allocateDirect(runtime, 24);
+        how.putLong(0, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        how.putLong(8, 0);
+        how.putLong(16, RESOLVE_NO_SYMLINKS);
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        Pointer pathz = Memory.allocateDirect(runtime, bytes.length + 1);
+        pathz.put(0, bytes, 0, bytes.length);
+        pathz.putByte(bytes.length, (byte) 0);
+        long fd = libc.syscall(SYS_OPENAT2, AT_FDCWD, pathz.address(), how.address(), 24);
+        if (fd < 0) {
+            if (errno() == Errno.ENOENT) {
+                return false;
+            }
+            throw fail("open " + path);
+        }
+        try {
+            // struct statx: stx_mnt_id is the u64 at offset 144
+            Pointer stx = Memory.allocateDirect(runtime, 256);
+            if (libc.statx((int) fd, "", AT_EMPTY_PATH, STATX_MNT_ID, stx) < 0) {
+                throw fail("statx " + path);
+            }
+            if (stx.getLong(144) != mountId) {
+                return false;
+            }
+            if (libc.umount2("/proc/self/fd/" + fd, MNT_DETACH) < 0) {
+                throw fail("unmount " + path);
+            }
+            return true;
+        } finally {
+            libc.close((int) fd);
+        }
+    }
+
     @Override
     public void close(int fd) {
         if (fd >= 0) {

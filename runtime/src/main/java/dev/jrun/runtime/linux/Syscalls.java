@@ -62,6 +62,15 @@ public interface Syscalls {
 
     void restoreTerminal(int fd, byte[] saved);
 
+    /**
+     * Lazily unmounts the mount at path if it is still the mount with that id: the path is
+     * resolved without following any symlink, and the check and the unmount act on one open fd,
+     * so no path swapped in meanwhile can steer the unmount elsewhere.
+     *
+     * @return false when something else (or nothing) is mounted there now
+     */
+    boolean detachMount(String path, long mountId) throws NativeException;
+
     record Received(int bytes, int fd) {
     }
 

@@ -7,7 +7,6 @@ import dev.jrun.spec.linux.MountOptions;
 import dev.jrun.spec.linux.NamespaceType;
 import dev.jrun.spec.model.Hooks;
 import dev.jrun.spec.model.LinuxDevice;
-import dev.jrun.spec.model.LinuxNamespace;
 import dev.jrun.spec.model.Mount;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,21 +25,20 @@ final class FilesystemSteps {
     }
 
     static void build(Compilation c) throws PlanException {
-        LinuxNamespace mnt = c.linux.namespace(NamespaceType.MOUNT.type);
-        if (mnt == null) {
-            throw new PlanException("linux.namespaces: a mount namespace is required to set up the rootfs");
-        }
-        if (!mnt.isNew()) {
-            // The joined namespace already has its filesystem; only process set-up remains.
-            hooksBeforePivot(c, false);
-            return;
-        }
+        // A joined mount namespace gets the bundle's rootfs set up inside it, as a new one does.
+        // Without one of its own the container shares the caller's: its mounts land there (they
+        // are recorded and removed at delete), / is left as it is, and chroot confines it.
+        boolean ownMounts = c.linux.namespace(NamespaceType.MOUNT.type) != null;
         PlanContext.Container container = c.ctx.container();
         String propagationName = notBlank(c.linux.rootfsPropagation()) ? c.linux.rootfsPropagation() : "rslave";
         long rootPropagation = MountOptions.propagationFlags(propagationName);
-        c.add(new Step.RootPropagation(rootPropagation), "set the propagation of / to " + propagationName);
-        c.add(new Step.PrepareRootfs(container.rootfs().toString(), container.rootfsParentMount()),
-                "bind the rootfs " + container.rootfs() + " onto itself");
+        if (ownMounts) {
+            c.add(new Step.RootPropagation(rootPropagation), "set the propagation of / to " + propagationName);
+            c.add(new Step.PrepareRootfs(container.rootfs().toString(), container.rootfsParentMount(), true),
+                    "bind the rootfs " + container.rootfs() + " onto itself");
+        } else {
+            c.add(new Step.PrepareRootfs(container.rootfs().toString(), "", false), "open the rootfs " + container.rootfs());
+        }
         c.add(new Step.MountGuard(ProcGuard.DIR, ProcGuard.ALLOWED), "keep mounts out of /proc");
         boolean devMounted = false;
         boolean devIsBind = false;
@@ -71,13 +69,16 @@ final class FilesystemSteps {
         if (c.spec.root() != null && Boolean.TRUE.equals(c.spec.root().readonly())) {
             c.add(new Step.RootReadonly(), "make the rootfs read-only");
         }
-        if (c.ctx.invocation().noPivot()) {
+        if (!ownMounts) {
+            // never --no-pivot's MS_MOVE here: that would move the rootfs over the caller's own /
+            c.add(new Step.Chroot(), "chroot to " + container.rootfs());
+        } else if (c.ctx.invocation().noPivot()) {
             c.add(new Step.MoveRoot(), "move the rootfs to / (--no-pivot)");
         } else {
             c.add(new Step.PivotRoot(), "pivot_root to " + container.rootfs());
         }
         // runc applies the propagation to the new / as well: the bind above began private
-        if (notBlank(c.linux.rootfsPropagation())) {
+        if (ownMounts && notBlank(c.linux.rootfsPropagation())) {
             c.add(new Step.RootPropagation(rootPropagation),
                     "set the propagation of the container's / to " + c.linux.rootfsPropagation());
         }

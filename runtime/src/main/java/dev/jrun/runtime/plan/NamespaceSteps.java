@@ -22,11 +22,22 @@ final class NamespaceSteps {
         initialAffinity(c);
         c.add(new Step.Sync(Wire.SYNC_CGROUP), "join the container's cgroup");
         oomScoreAdj(c);
+        List<String> paths = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        java.io.ByteArrayOutputStream types = new java.io.ByteArrayOutputStream();
         for (NamespaceType type : NamespaceType.values()) {
             LinuxNamespace ns = c.linux.namespace(type.type);
             if (ns != null && !ns.isNew()) {
-                c.add(new Step.Setns(ns.path(), type.cloneFlag), "join " + type.type + " namespace " + ns.path());
+                paths.add(ns.path());
+                names.add(type.type);
+                for (int b = 0; b < 4; b++) {
+                    types.write((int) (type.cloneFlag >> (8 * b)));
+                }
             }
+        }
+        if (!paths.isEmpty()) {
+            // its errors are complete sentences: which namespace, which path
+            c.add(new Step.JoinNamespaces(paths, types.toByteArray(), names), "");
         }
         LinuxNamespace user = c.linux.namespace(NamespaceType.USER.type);
         boolean newUser = user != null && user.isNew();

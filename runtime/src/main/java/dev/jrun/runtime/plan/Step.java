@@ -52,10 +52,15 @@ public sealed interface Step {
 
     // ------------------------------------------------------------------ namespaces
 
-    /** Join the namespace at path; type is its CLONE_NEW* flag. */
-    record Setns(String path, long type) implements Step {
-        public Op op() { return Op.SETNS; }
-        public void encode(Args out) { out.s(path).i(type); }
+    /**
+     * Join the namespaces at paths (types: their CLONE_NEW* flags as packed little-endian u32),
+     * as runc's nsexec does: every path is opened first, then the namespaces other than the user
+     * namespace are joined where permitted, then the user namespace (becoming its root), then
+     * those that needed its privileges.  names (config.json's types) are for its messages.
+     */
+    record JoinNamespaces(List<String> paths, byte[] types, List<String> names) implements Step {
+        public Op op() { return Op.JOIN_NAMESPACES; }
+        public void encode(Args out) { out.v(paths).bytes(types).v(names); }
     }
 
     /** Join every namespace in types (CLONE_NEW* flags) of the process pidfd names, at once. */
@@ -89,10 +94,13 @@ public sealed interface Step {
         public void encode(Args out) { out.i(flags); }
     }
 
-    /** Bind the rootfs onto itself; parentMount ("" for none) is first made private for pivot_root. */
-    record PrepareRootfs(String rootfs, String parentMount) implements Step {
+    /**
+     * Open the rootfs as the root every later path resolves in; bindOntoItself makes it a mount
+     * of its own (pivot_root needs one), after parentMount ("" for none) is made private.
+     */
+    record PrepareRootfs(String rootfs, String parentMount, boolean bindOntoItself) implements Step {
         public Op op() { return Op.PREPARE_ROOTFS; }
-        public void encode(Args out) { out.s(rootfs).s(parentMount); }
+        public void encode(Args out) { out.s(rootfs).s(parentMount).b(bindOntoItself); }
     }
 
     /** No later mount may resolve into dir (or onto the rootfs), except onto the allowed paths. */
@@ -173,6 +181,12 @@ public sealed interface Step {
     /** --no-pivot: MS_MOVE the rootfs onto / and chroot into it. */
     record MoveRoot() implements Step {
         public Op op() { return Op.MOVE_ROOT; }
+        public void encode(Args out) { }
+    }
+
+    /** Without a mount namespace of its own, the container is confined to the rootfs by chroot. */
+    record Chroot() implements Step {
+        public Op op() { return Op.CHROOT; }
         public void encode(Args out) { }
     }
 

@@ -276,7 +276,7 @@ class ContainersTest {
         host.processes.put(INIT, INIT_START);
         FakeHost.FakeCgroup cg = (FakeHost.FakeCgroup) host.newCgroup(null, "c1");
         cg.members.add(INIT);
-        store.writeCreating("c1", new StateStore.Creating(cg.paths(), cg.paths(), INIT, INIT_START));
+        store.writeCreating("c1", new StateStore.Creating(cg.paths(), cg.paths(), INIT, INIT_START, null, null));
         assertThrows(JrunException.NotFound.class, () -> containers.delete("c1", true),
                 "a half-made container does not exist, even as it is removed");
         assertFalse(host.processes.containsKey(INIT), "its init is killed");
@@ -291,7 +291,7 @@ class ContainersTest {
         FakeHost.FakeCgroup shared = (FakeHost.FakeCgroup) host.newCgroup("pod", "c1");
         host.processes.put(6000, 1L);
         shared.members.add(6000);
-        store.writeCreating("c1", new StateStore.Creating(shared.paths(), java.util.Map.of(), 0, 0));
+        store.writeCreating("c1", new StateStore.Creating(shared.paths(), java.util.Map.of(), 0, 0, null, null));
         assertThrows(JrunException.NotFound.class, () -> containers.delete("c1", true));
         assertTrue(host.processes.containsKey(6000), "another's process lives on");
         assertFalse(shared.events.contains("destroy"));
@@ -363,5 +363,44 @@ class ContainersTest {
         assertEquals(127, e.exitStatus(), "a missing command exits 127, as a shell's does");
         assertFalse(host.processes.containsKey(4300));
         assertEquals(Set.of(), host.sys.open);
+    }
+
+    /** The test config without a mount namespace (and so without the paths only one can hide). */
+    void withoutMountNamespace() throws IOException {
+        String config = Files.readString(bundle.resolve("config.json")).replace("{\"type\": \"mount\"},", "")
+                .replaceAll("\"maskedPaths\": \\[[^]]*\\],", "").replaceAll(",\\s*\"readonlyPaths\": \\[[^]]*\\]", "");
+        Files.writeString(bundle.resolve("config.json"), config);
+    }
+
+    @Test
+    void withoutAMountNamespaceTheContainersMountsAreRemovedAtDelete() throws Exception {
+        withoutMountNamespace();
+        Path rootfs = bundle.resolve("rootfs").toRealPath();
+        host.mounts.put("30", rootfs.toString());              // the manager's rootfs mount
+        host.mounts.put("31", "/elsewhere");
+        host.executorEffects = () -> {
+            host.mounts.put("40", rootfs + "/proc");
+            host.mounts.put("41", rootfs + "/dev");
+        };
+        initCreates();
+        ContainerState s = containers.create("c1", options(null));
+        assertEquals(java.util.Map.of("40", rootfs + "/proc", "41", rootfs + "/dev"), s.hostMounts());
+        host.processes.remove(INIT);
+        containers.delete("c1", false);
+        assertEquals(java.util.Map.of("30", rootfs.toString(), "31", "/elsewhere"), host.mounts,
+                "the container's mounts are gone, the rest untouched");
+    }
+
+    @Test
+    void aFailedCreateWithoutAMountNamespaceRemovesWhatItMounted() throws Exception {
+        withoutMountNamespace();
+        Path rootfs = bundle.resolve("rootfs").toRealPath();
+        host.executorEffects = () -> host.mounts.put("40", rootfs + "/proc");
+        host.sys.sync(Wire.SYNC_CGROUP).childPid(INIT).error(20, Errno.EINVAL, "");
+        host.processes.put(INIT, INIT_START);
+        JrunException e = assertThrows(JrunException.class, () -> containers.create("c1", options(null)));
+        assertTrue(e.getMessage().endsWith("invalid argument"), "the executor's failure: " + e.getMessage());
+        assertEquals(java.util.Map.of(), host.mounts);
+        assertNothingLeft("c1");
     }
 }

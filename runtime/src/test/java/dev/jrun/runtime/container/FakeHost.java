@@ -143,9 +143,13 @@ final class FakeHost implements Host {
         return true;
     }
 
+    /** What the executor does to the machine while it runs (its mounts, say). */
+    Runnable executorEffects = () -> { };
+
     @Override
     public Executor.Started startExecutor(Executor executor) {
         executorsStarted++;
+        executorEffects.run();
         processes.put(EXECUTOR_PID, 1L);
         sys.executorFd = sys.newFd();
         return new Executor.Started(EXECUTOR_PID, new SyncSocket(sys, sys.executorFd));
@@ -159,6 +163,25 @@ final class FakeHost implements Host {
     @Override
     public void writeIdMaps(int pid, String uidMap, String gidMap) {
         idMaps.add(pid + ": " + uidMap.trim() + " / " + gidMap.trim());
+    }
+
+    /** Mounts of the caller's namespace: id to mount point. */
+    final Map<String, String> mounts = new java.util.LinkedHashMap<>();
+
+    @Override
+    public Map<String, String> mountsUnder(Path dir) {
+        Map<String, String> under = new java.util.LinkedHashMap<>();
+        mounts.forEach((id, point) -> {
+            if (Path.of(point).startsWith(dir)) {
+                under.put(id, point);
+            }
+        });
+        return under;
+    }
+
+    @Override
+    public boolean detachMount(String mountId, String mountPoint) {
+        return mounts.remove(mountId, mountPoint);
     }
 
     @Override

@@ -240,6 +240,12 @@ public final class FakeSyscalls implements Syscalls {
     }
 
     @Override
+    public boolean detachMount(String path, long mountId) {
+        calls.add("detach " + path);
+        return true;
+    }
+
+    @Override
     public void close(int fd) {
         open.remove(fd);
     }

@@ -1,6 +1,7 @@
 package dev.jrun.runtime.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,12 +79,15 @@ class PlanCompilerTest {
     }
 
     @Test
-    void aMissingMountNamespaceIsRefused() throws Exception {
+    void withoutAMountNamespaceTheRootfsIsEnteredByChroot() throws Exception {
         String json = Files.readString(DIR.resolve("default.json"))
                 .replace("{\"type\": \"mount\"},", "");
         Spec spec = SpecReader.readConfig(json.getBytes(StandardCharsets.UTF_8), "config.json");
-        PlanException e = assertThrows(PlanException.class, () -> PlanCompiler.compile(spec, context(false, false)));
-        assertTrue(e.getMessage().startsWith("linux.namespaces: a mount namespace is required"), e.getMessage());
+        String plan = PlanCompiler.compile(spec, context(false, true)).render();
+        assertTrue(plan.contains("PREPARE_ROOTFS rootfs=\"/b/rootfs\" parentMount=\"\" bindOntoItself=false\n"), plan);
+        assertTrue(plan.contains("\nCHROOT\n"), plan);
+        assertFalse(plan.contains("ROOT_PROPAGATION"), "the caller's / is left as it is");
+        assertFalse(plan.contains("PIVOT_ROOT") || plan.contains("MOVE_ROOT"), "not even with --no-pivot");
     }
 
     @Test

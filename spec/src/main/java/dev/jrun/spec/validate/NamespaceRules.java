@@ -58,6 +58,10 @@ final class NamespaceRules {
                 f.error(field(Json.Spec.linux, Json.Linux.maskedPaths),
                         "needs a mount namespace in linux.namespaces");
             }
+            // runc ignores it there; a read-only root silently writable is worse than a refusal
+            if (spec.root() != null && Boolean.TRUE.equals(spec.root().readonly())) {
+                f.error(field(Json.Spec.root, Json.Root.readonly), "needs a mount namespace in linux.namespaces");
+            }
             if (!isEmpty(linux.readonlyPaths())) {
                 f.error(field(Json.Spec.linux, Json.Linux.readonlyPaths),
                         "needs a mount namespace in linux.namespaces");

@@ -228,7 +228,11 @@ class ValidatorTest {
                         "config.json: domainname: needs a UTS namespace in linux.namespaces"),
                 rule("{'linux': {'namespaces': [{'type': 'pid'}, {'type': 'uts'}]}}",
                         "config.json: linux.maskedPaths: needs a mount namespace in linux.namespaces",
+                        "config.json: root.readonly: needs a mount namespace in linux.namespaces",
                         "config.json: linux.readonlyPaths: needs a mount namespace in linux.namespaces"),
+                rule("{'root': {'path': 'rootfs', 'readonly': true}, 'linux': {'namespaces': [{'type': 'uts'}],"
+                                + " 'maskedPaths': [], 'readonlyPaths': []}}",
+                        "config.json: root.readonly: needs a mount namespace in linux.namespaces"),
                 rule("{'linux': {'namespaces': [{'type': 'mount'}, {'type': 'uts'}], 'netDevices': {'eth0': {}}}}",
                         "config.json: linux.netDevices: needs a network namespace in linux.namespaces"),
                 // sysctl

@@ -1,0 +1,122 @@
+package dev.jrun.cli.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jrun.spec.model.LinuxIDMapping;
+import dev.jrun.testbundles.Bundle;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mounts and the root filesystem as runc 1.3 sets them up: bundles that run under runc and
+ * were refused, or set up differently, by jrun (one test per case of the drop-in issue).
+ */
+class RuncMountsTest extends ContainerTest {
+
+    /** A process holding namespaces of its own (unshare flags) until the test ends. */
+    private Process holder(String... unshareFlags) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("unshare"));
+        cmd.addAll(java.util.List.of(unshareFlags));
+        cmd.addAll(java.util.List.of("sh", "-c", "echo ready; exec sleep 120"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertEquals("ready", new BufferedReader(new InputStreamReader(p.getInputStream())).readLine());
+        return p;
+    }
+
+    private static boolean hostHasMountUnder(Path dir) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            if (line.split(" ")[4].startsWith(dir.toString() + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Case 11: a joined mount namespace gets the bundle's rootfs, not its own /. */
+    @Test
+    void aJoinedMountNamespaceGetsTheBundlesRootfs() throws Exception {
+        Process ns = holder("--mount", "--propagation", "private");
+        try {
+            String id = newId();
+            Bundle b = bundle(id, c -> c.namespace("mount", "/proc/" + ns.pid() + "/ns/mnt")
+                    .args("/bin/jrun-probe", "read", "/rootfs-marker"));
+            Files.writeString(b.rootfs().resolve("rootfs-marker"), "the bundle's\n");
+            Result r = jrun("run", "--bundle", b.dir().toString(), id);
+            assertEquals(0, r.status(), r.err());
+            assertEquals("the bundle's\n", r.json().get("content"));
+        } finally {
+            ns.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Case 2: no mount namespace: the caller's, chroot into the rootfs, nothing left after delete. */
+    @Test
+    void withoutAMountNamespaceTheContainerIsChrootedAndLeavesNoMounts() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.removeNamespace("mount").maskedPaths().readonlyPaths().readonlyRoot(false)
+                .args("/bin/jrun-probe"));
+        Files.writeString(b.rootfs().resolve("rootfs-marker"), "x");
+        Result r = jrun("run", "--bundle", b.dir().toString(), id);
+        assertEquals(0, r.status(), r.err());
+        Map<String, Object> p = r.json();
+        assertEquals(hostNamespace("mnt"), get(p, "namespaces", "mnt"), "the caller's mount namespace");
+        assertEquals("proc", FilesystemTest.mountAt(p, "/proc").get("fstype"), "its /proc is its own procfs");
+        assertFalse(hostHasMountUnder(b.rootfs()), "delete removed every mount the container made");
+        assertFalse(Files.exists(root.resolve(id)));
+    }
+
+    @Test
+    void withoutAMountNamespaceAReadOnlyRootIsRefused() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.removeNamespace("mount").maskedPaths().readonlyPaths().readonlyRoot(true));
+        Result r = jrun("create", "--bundle", b.dir().toString(), id);
+        assertEquals(1, r.status());
+        assertEquals("config.json: root.readonly: needs a mount namespace in linux.namespaces\n", r.err());
+    }
+
+    /** Case 10: a joined user namespace with a network namespace it does not own. */
+    @Test
+    void aJoinedUserNamespaceWithAHostOwnedNetworkNamespace() throws Exception {
+        Process net = holder("--net");
+        try {
+            String first = newId();
+            Bundle a = bundle(first, c -> c.addNamespace("user").uidMappings(new LinuxIDMapping(0L, 100000L, 65536L))
+                    .gidMappings(new LinuxIDMapping(0L, 100000L, 65536L)).args("/bin/jrun-probe", "sleep", "60"));
+            jrun("run", "-d", "--bundle", a.dir().toString(), first).ok();
+            long pid = number(jrun("state", first).ok().json().get("pid"));
+            String userns = "/proc/" + pid + "/ns/user";
+            // sysfs cannot be mounted for a network namespace the user namespace does not own: the
+            // host's /sys is bound instead, as `runc spec --rootless` configs do
+            Map<String, Object> p = probe(c -> c.namespace("user", userns).uidMappings().gidMappings()
+                    .namespace("network", "/proc/" + net.pid() + "/ns/net").removeMount("/sys")
+                    .removeMount("/sys/fs/cgroup").bindMount("/sys", "/sys", "rbind", "nosuid", "noexec", "nodev", "ro"));
+            assertEquals(Files.readSymbolicLink(Path.of(userns)).toString(), get(p, "namespaces", "user"));
+            assertEquals(Files.readSymbolicLink(Path.of("/proc/" + net.pid() + "/ns/net")).toString(),
+                    get(p, "namespaces", "net"));
+            assertEquals(0L, number(p.get("uid")), "root of the joined user namespace");
+        } finally {
+            net.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Case 9: joining another container's user namespace, whose ids the default /dev must live with. */
+    @Test
+    void joiningAnotherContainersUserNamespaceSetsUpDev() throws Exception {
+        String first = newId();
+        Bundle a = bundle(first, c -> c.addNamespace("user").uidMappings(new LinuxIDMapping(0L, 200000L, 65536L))
+                .gidMappings(new LinuxIDMapping(0L, 200000L, 65536L)).args("/bin/jrun-probe", "sleep", "60"));
+        jrun("run", "-d", "--bundle", a.dir().toString(), first).ok();
+        long pid = number(jrun("state", first).ok().json().get("pid"));
+        Map<String, Object> p = probe(c -> c.namespace("user", "/proc/" + pid + "/ns/user").uidMappings()
+                .gidMappings(), "stat", "/dev/pts/ptmx", "/dev/null");
+        assertEquals("char", get(p, "/dev/pts/ptmx", "type"));
+        assertEquals("char", get(p, "/dev/null", "type"));
+    }
+}
