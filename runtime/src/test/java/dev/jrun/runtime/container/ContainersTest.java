@@ -368,6 +368,7 @@ class ContainersTest {
     /** The test config without a mount namespace (and so without the paths only one can hide). */
     void withoutMountNamespace() throws IOException {
         String config = Files.readString(bundle.resolve("config.json")).replace("{\"type\": \"mount\"},", "")
+                .replace("\"readonly\": true", "\"readonly\": false")
                 .replaceAll("\"maskedPaths\": \\[[^]]*\\],", "").replaceAll(",\\s*\"readonlyPaths\": \\[[^]]*\\]", "");
         Files.writeString(bundle.resolve("config.json"), config);
     }
