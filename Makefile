@@ -1,5 +1,6 @@
 # jrun: `make` builds everything, `make test` runs every test (integration tests need root),
-# `make install PREFIX=/usr/local`, `make bench`, `make clean`.
+# `make conformance` runs the OCI runtime-tools suite (root), `make install PREFIX=/usr/local`,
+# `make bench`, `make clean`.
 PREFIX ?= /usr/local
 MVN ?= mvn
 MVNFLAGS ?= -q -B
@@ -17,7 +18,7 @@ PROBE_SRC := test-bundles/src/main/c/jrun-probe.c
 JAVA_SRC := $(shell find spec runtime cli test-bundles -path '*/src/main/*' -type f 2>/dev/null) \
 	pom.xml spec/pom.xml runtime/pom.xml cli/pom.xml test-bundles/pom.xml
 
-.PHONY: all native jars dist demo test unit-test install bench clean
+.PHONY: all native jars dist demo test unit-test conformance install bench clean
 
 all: dist
 
@@ -58,6 +59,11 @@ unit-test:
 test: dist
 	$(MVN) $(MVNFLAGS) -Djrun.commit=$(COMMIT) -Djrun.integration=true -Djrun.dist=$(abspath $(DIST)) \
 		-Djrun.native=$(abspath $(NATIVE)) test
+
+# The OCI runtime-tools validation suite against the built jrun; fails on any difference from
+# conformance/expected.tsv.  Results in build/conformance/ (one TAP file per program, summary.tsv).
+conformance: dist
+	python3 conformance/run.py --runtime $(abspath $(DIST))/bin/jrun --out $(abspath $(BUILD))/conformance
 
 install: $(BUILD)/jars.stamp
 	packaging/assemble.sh $(DIST) $(DESTDIR)$(PREFIX)

@@ -21,3 +21,30 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+
+# Go >= 1.21 builds the OCI runtime-tools suite for `make conformance`; bookworm itself has only
+# 1.19, so this one package comes from bookworm-backports.  The suite is added (from the mirror
+# the bookworm suite already uses) only if no apt source carries it yet.
+if ! dpkg-query -W -f='${Status}' golang-1.23-go 2>/dev/null | grep -q "install ok installed"; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "deps: missing golang-1.23-go (bookworm-backports); run as root" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get indextargets --format '$(CODENAME)' | grep -qx bookworm-backports; then
+        mirror=$(apt-get indextargets --format '$(CODENAME) $(REPO_URI)' \
+            | awk '$1 == "bookworm" { print $2; exit }')
+        [ -n "$mirror" ] || { echo "deps: no apt source for bookworm to take a mirror from" >&2; exit 1; }
+        echo "deps: adding bookworm-backports ($mirror)"
+        cat >/etc/apt/sources.list.d/bookworm-backports.sources <<EOS
+Types: deb
+URIs: $mirror
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+    fi
+    echo "deps: installing golang-1.23-go from bookworm-backports"
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends -t bookworm-backports golang-1.23-go >/dev/null
+fi
