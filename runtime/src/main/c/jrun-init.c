@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/magic.h>
@@ -40,6 +41,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -372,100 +374,149 @@ static int open_in_root(const char *rel, int flags, int mode)
 }
 
 /*
- * mkdir -p inside the rootfs.  Each missing component is created with mkdirat() relative to
- * a parent opened through RESOLVE_IN_ROOT, so a symlink (even one swapped in concurrently)
- * can never make us create anything outside the rootfs.
+ * Walks rel from the rootfs one component at a time, the way RESOLVE_IN_ROOT resolves it
+ * (a symlink's absolute target restarts at the rootfs, ".." stops there), creating what is
+ * missing: directories on the way and, at the end, a directory or (want_file) an empty file.
+ * Every step opens relative to the fd of the step before, O_NOFOLLOW, and ".." is kept as our
+ * own stack of those fds, so no symlink or concurrent rename can lead it out of the rootfs.
+ * runc creates mount points through dangling symlinks this way (an image's /etc/hosts linked
+ * to a file that does not exist yet).  Without follow, any symlink on the way is ELOOP.
  */
-static int mkdir_all_in_root(const char *rel, mode_t mode, int resolve_mode)
+#define WALK_DEPTH 256
+static int walk_create(const char *rel, int want_file, mode_t mode, int follow)
 {
-	char path[4096];
-	size_t len = strlen(rel);
-	int fd;
-	if (len >= sizeof path) {
+	char *pending = malloc(PATH_MAX * 2);
+	int stack[WALK_DEPTH], depth = 0, links = 0, result = -1, e = 0;
+	if (!pending) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (strlen(rel) >= PATH_MAX) {
+		free(pending);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open_in_root(rel, O_PATH | O_DIRECTORY, resolve_mode);
-	if (fd >= 0 || errno != ENOENT)
-		return fd;
-	memcpy(path, rel, len + 1);
-	for (size_t i = 0; i <= len; i++) {
-		if (path[i] != '/' && path[i] != '\0')
-			continue;
-		char saved = path[i];
-		path[i] = '\0';
-		if (i > 0) {
-			fd = open_in_root(path, O_PATH | O_DIRECTORY, resolve_mode);
-			if (fd < 0) {
-				if (errno != ENOENT)
-					return -1;
-				char *slash = strrchr(path, '/');
-				const char *name = slash ? slash + 1 : path;
-				int parent;
-				if (slash) {
-					*slash = '\0';
-					parent = open_in_root(path, O_PATH | O_DIRECTORY, resolve_mode);
-					*slash = '/';
-				} else {
-					parent = open_in_root("", O_PATH | O_DIRECTORY, resolve_mode);
-				}
-				if (parent < 0)
-					return -1;
-				if (mkdirat(parent, name, mode) < 0 && errno != EEXIST) {
-					int e = errno;
-					close(parent);
-					errno = e;
-					return -1;
-				}
-				close(parent);
-				fd = open_in_root(path, O_PATH | O_DIRECTORY, resolve_mode);
-				if (fd < 0)
-					return -1;
-			}
-			if (saved != '\0')
-				close(fd);
+	strcpy(pending, rel);
+	stack[depth++] = openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (stack[0] < 0)
+		goto out;
+	for (;;) {
+		char *p = pending, comp[NAME_MAX + 1];
+		size_t n;
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			result = dup(stack[depth - 1]);
+			goto out;
 		}
-		path[i] = saved;
+		n = strcspn(p, "/");
+		if (n > NAME_MAX) {
+			e = ENAMETOOLONG;
+			goto out;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		memmove(pending, p + n, strlen(p + n) + 1);
+		int last = strspn(pending, "/") == strlen(pending);
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			if (depth > 1)
+				close(stack[--depth]);
+			continue;
+		}
+		int fd = openat(stack[depth - 1], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT) {
+			if (last && want_file) {
+				int f = openat(stack[depth - 1], comp, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+				if (f < 0 && errno != EEXIST)
+					goto fail;
+				if (f >= 0)
+					close(f);
+			} else if (mkdirat(stack[depth - 1], comp, last ? mode : 0755) < 0 && errno != EEXIST) {
+				goto fail;
+			}
+			fd = openat(stack[depth - 1], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (fd < 0)
+			goto fail;
+		struct stat sb;
+		if (fstat(fd, &sb) < 0) {
+			close(fd);
+			goto fail;
+		}
+		if (S_ISLNK(sb.st_mode) && !follow) {
+			close(fd);
+			e = ELOOP;
+			goto out;
+		}
+		if (S_ISLNK(sb.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t len = readlinkat(fd, "", target, sizeof target - 1);
+			close(fd);
+			if (len < 0)
+				goto fail;
+			target[len] = '\0';
+			if (++links > 40 || (size_t)len + strlen(pending) + 2 >= PATH_MAX * 2) {
+				e = ELOOP;
+				goto out;
+			}
+			memmove(pending + len + 1, pending, strlen(pending) + 1);
+			memcpy(pending, target, (size_t)len);
+			pending[len] = '/';
+			if (target[0] == '/')
+				while (depth > 1)
+					close(stack[--depth]);
+			continue;
+		}
+		if (last && !S_ISDIR(sb.st_mode)) {
+			result = fd;
+			goto out;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
+			close(fd);
+			e = ENOTDIR;
+			goto out;
+		}
+		if (depth == WALK_DEPTH) {
+			close(fd);
+			e = ENAMETOOLONG;
+			goto out;
+		}
+		stack[depth++] = fd;
 	}
-	return fd;
+fail:
+	e = errno;
+out:
+	while (depth > 0)
+		if (stack[--depth] >= 0)
+			close(stack[depth]);
+	free(pending);
+	if (result < 0)
+		errno = e ? e : errno;
+	return result;
 }
 
-/* Makes sure a regular file exists at rel (a bind target for a file) and opens it O_PATH. */
-static int mkfile_in_root(const char *rel, int resolve_mode)
+/*
+ * mkdir -p inside the rootfs, returning an O_PATH fd of the directory.  The common case (it
+ * exists) is one openat2(RESOLVE_IN_ROOT); otherwise walk_create makes it.  With
+ * RES_NO_SYMLINKS no symlink may be on the way at all (proc, sysfs, the console).
+ */
+static int mkdir_all_in_root(const char *rel, mode_t mode, int resolve_mode)
 {
-	char parent_path[4096];
-	const char *slash = strrchr(rel, '/');
-	const char *name = slash ? slash + 1 : rel;
-	int parent, fd;
-	fd = open_in_root(rel, O_PATH, resolve_mode);
+	int fd = open_in_root(rel, O_PATH | O_DIRECTORY, resolve_mode);
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	if (slash) {
-		size_t n = (size_t)(slash - rel);
-		if (n >= sizeof parent_path) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(parent_path, rel, n);
-		parent_path[n] = '\0';
-	} else {
-		parent_path[0] = '\0';
-	}
-	parent = parent_path[0] ? mkdir_all_in_root(parent_path, 0755, resolve_mode)
-				: open_in_root("", O_PATH | O_DIRECTORY, resolve_mode);
-	if (parent < 0)
-		return -1;
-	fd = openat(parent, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
-	if (fd < 0 && errno != EEXIST) {
-		int e = errno;
-		close(parent);
-		errno = e;
-		return -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	close(parent);
-	return open_in_root(rel, O_PATH, resolve_mode);
+	return walk_create(rel, 0, mode, resolve_mode != RES_NO_SYMLINKS);
+}
+
+/* Makes sure a file exists at rel (a bind target for a file) and opens it O_PATH. */
+static int mkfile_in_root(const char *rel, int resolve_mode)
+{
+	int fd = open_in_root(rel, O_PATH, resolve_mode);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	return walk_create(rel, 1, 0644, resolve_mode != RES_NO_SYMLINKS);
 }
 
 /* Masking binds the null device; anything else there (a symlink, a procfs file) is refused. */
@@ -494,10 +545,10 @@ static int set_attrs(int mnt_fd, uint64_t set, uint64_t clr, uint64_t propagatio
 }
 
 /*
- * Attributes go on the detached tree before it becomes visible: the recursive ones (rro,
- * rnosuid, ...) on every mount of it, then the plain ones on its top mount only, as runc's
- * remount does.  Propagation can only change once the tree is attached.  The atime mode is
- * a field, not a flag, so setting one means replacing the field.
+ * Attributes go on the detached tree before it becomes visible: the plain ones on its top
+ * mount, then the recursive ones (rro, rnosuid, ...) on every mount of it, in runc's order
+ * (its remount, then its mount_setattr).  Propagation can only change once the tree is
+ * attached.  The atime mode is a field, not a flag, so setting one means replacing the field.
  */
 struct attrs {
 	uint64_t set, clr, rset, rclr, propagation;
@@ -511,10 +562,10 @@ static uint64_t atime_clear(uint64_t set, uint64_t clr)
 
 static void finish_mount(int mnt, int target, const struct attrs *at)
 {
-	if (set_attrs(mnt, at->rset, atime_clear(at->rset, at->rclr), 0, 1) < 0)
-		FAIL("set recursive attributes");
 	if (set_attrs(mnt, at->set, atime_clear(at->set, at->clr), 0, 0) < 0)
 		FAIL("set attributes");
+	if (set_attrs(mnt, at->rset, atime_clear(at->rset, at->rclr), 0, 1) < 0)
+		FAIL("set recursive attributes");
 	if (attach(mnt, target) < 0)
 		FAIL_STEP();
 	if (at->propagation && set_attrs(mnt, 0, 0, at->propagation, at->prop_recursive) < 0)
@@ -575,12 +626,62 @@ static void check_mount_target(int target, int proc_ok, int source)
 	report_error(0, "\"%s\" cannot be mounted because it is inside /%s", path, guard_dir);
 }
 
+/* The mount attributes a mount's statfs flags show: what a bind of it inherits, locked or not. */
+static uint64_t statfs_attrs(int fd, uint64_t *atime)
+{
+	struct statfs sfs;
+	uint64_t a = 0;
+	if (fstatfs(fd, &sfs) < 0)
+		FAIL("statfs the mount source");
+	if (sfs.f_flags & ST_RDONLY)
+		a |= MOUNT_ATTR_RDONLY;
+	if (sfs.f_flags & ST_NOSUID)
+		a |= MOUNT_ATTR_NOSUID;
+	if (sfs.f_flags & ST_NODEV)
+		a |= MOUNT_ATTR_NODEV;
+	if (sfs.f_flags & ST_NOEXEC)
+		a |= MOUNT_ATTR_NOEXEC;
+	/* strictatime has no statfs flag: it is what shows when neither of the others does */
+	*atime = (sfs.f_flags & ST_NOATIME) ? MOUNT_ATTR_NOATIME :
+		 (sfs.f_flags & ST_RELATIME) ? MOUNT_ATTR_RELATIME : MOUNT_ATTR_STRICTATIME;
+	return a;
+}
+
+/*
+ * A bind's requested flags, as runc applies them: if the kernel refuses because the source
+ * has flags locked (it came from a more privileged mount namespace), those flags are kept --
+ * unless the config cleared one of them by name, or asked for another atime mode: then the
+ * mount cannot be what was asked for, and that is the error.
+ */
+static void set_bind_attrs(int tree, uint64_t set, uint64_t clr, uint64_t explicit_clear, int atime_requested)
+{
+	uint64_t src_atime, locked;
+	if (set_attrs(tree, set, atime_clear(set, clr), 0, 0) == 0)
+		return;
+	if (errno != EPERM)
+		FAIL("set attributes");
+	locked = statfs_attrs(tree, &src_atime);
+	if (locked & explicit_clear)
+		report_error(EPERM, "cannot clear locked flags%s%s%s%s", (locked & explicit_clear & MOUNT_ATTR_RDONLY) ? " ro" : "",
+			     (locked & explicit_clear & MOUNT_ATTR_NOSUID) ? " nosuid" : "",
+			     (locked & explicit_clear & MOUNT_ATTR_NODEV) ? " nodev" : "",
+			     (locked & explicit_clear & MOUNT_ATTR_NOEXEC) ? " noexec" : "");
+	if (atime_requested && (set & MOUNT_ATTR__ATIME) != src_atime)
+		report_error(EPERM, "cannot change locked atime flags");
+	set |= locked;
+	clr &= ~locked;
+	if (!atime_requested)
+		clr &= ~(uint64_t)MOUNT_ATTR__ATIME;
+	if (set_attrs(tree, set, atime_requested ? atime_clear(set, clr) : clr, 0, 0) < 0)
+		FAIL("set attributes with the locked flags kept");
+}
+
 static void op_bind(const struct step *st)
 {
 	const char *source = S(st, BIND_source), *dest = S(st, BIND_dest);
 	int recursive = (int)I(st, BIND_recursive);
-	struct attrs at = { .set = (uint64_t)I(st, BIND_set), .clr = (uint64_t)I(st, BIND_clear), .rset = (uint64_t)I(st, BIND_recursiveSet),
-			    .rclr = (uint64_t)I(st, BIND_recursiveClear), .propagation = (uint64_t)I(st, BIND_propagation),
+	struct attrs at = { .rset = (uint64_t)I(st, BIND_recursiveSet), .rclr = (uint64_t)I(st, BIND_recursiveClear),
+			    .propagation = (uint64_t)I(st, BIND_propagation),
 			    .prop_recursive = (int)I(st, BIND_propagationRecursive) };
 	int resolve = (int)I(st, BIND_resolve);
 	struct stat sb;
@@ -593,6 +694,8 @@ static void op_bind(const struct step *st)
 	if (target < 0)
 		FAIL("create mount point");
 	check_mount_target(target, (int)I(st, BIND_procPolicy), tree);
+	set_bind_attrs(tree, (uint64_t)I(st, BIND_set), (uint64_t)I(st, BIND_clear), (uint64_t)I(st, BIND_explicitClear),
+		       (int)I(st, BIND_atimeRequested));
 	finish_mount(tree, target, &at);
 	close(tree);
 	close(target);
@@ -618,34 +721,57 @@ static void fs_context_log(int fsfd, char *buf, size_t size)
 	}
 }
 
+static void fsconfig_param(int fsfd, char *param)
+{
+	char log[1024];
+	char *eq = strchr(param, '=');
+	int rc;
+	if (eq) {
+		*eq = '\0';
+		rc = fsconfig(fsfd, FSCONFIG_SET_STRING, param, eq + 1, 0);
+		*eq = '=';
+	} else {
+		rc = fsconfig(fsfd, FSCONFIG_SET_FLAG, param, NULL, 0);
+	}
+	if (rc < 0) {
+		int e = errno;
+		fs_context_log(fsfd, log, sizeof log);
+		errno = e;
+		FAIL("option %s%s%s%s", param, *log ? " (" : "", log, *log ? ")" : "");
+	}
+}
+
 static void op_mount_fs(const struct step *st)
 {
 	const char *fstype = S(st, MOUNT_FS_fstype), *source = S(st, MOUNT_FS_source), *dest = S(st, MOUNT_FS_dest);
 	char **params = V(st, MOUNT_FS_params);
-	char log[1024];
+	int resolve = (int)I(st, MOUNT_FS_resolve);
+	char log[1024], mode[32] = "";
 	int fsfd, mnt, target;
+	struct stat sb;
+	/* the mount point first: a tmpfs over an existing directory takes its mode, as with runc */
+	target = open_in_root(dest, O_PATH | O_DIRECTORY, resolve);
+	if (target >= 0 && I(st, MOUNT_FS_modeFromTarget)) {
+		if (fstat(target, &sb) < 0)
+			FAIL("stat the mount point");
+		snprintf(mode, sizeof mode, "mode=%04o", (unsigned)(sb.st_mode & 07777));
+	}
+	if (target < 0 && errno != ENOENT)
+		FAIL("create mount point");
+	if (target < 0)
+		target = mkdir_all_in_root(dest, 0755, resolve);
+	if (target < 0)
+		FAIL("create mount point");
+	check_mount_target(target, (int)I(st, MOUNT_FS_procPolicy), -1);
 	fsfd = fsopen(fstype, FSOPEN_CLOEXEC);
 	if (fsfd < 0)
 		FAIL_STEP();
 	if (*source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", source, 0) < 0)
 		FAIL("source %s", source);
-	for (char **p = params; *p; p++) {
-		char *eq = strchr(*p, '=');
-		int rc;
-		if (eq) {
-			*eq = '\0';
-			rc = fsconfig(fsfd, FSCONFIG_SET_STRING, *p, eq + 1, 0);
-			*eq = '=';
-		} else {
-			rc = fsconfig(fsfd, FSCONFIG_SET_FLAG, *p, NULL, 0);
-		}
-		if (rc < 0) {
-			int e = errno;
-			fs_context_log(fsfd, log, sizeof log);
-			errno = e;
-			FAIL("option %s%s%s%s", *p, *log ? " (" : "", log, *log ? ")" : "");
-		}
-	}
+	if (*mode)
+		fsconfig_param(fsfd, mode);
+	for (char **p = params; *p; p++)
+		fsconfig_param(fsfd, *p);
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		int e = errno;
 		fs_context_log(fsfd, log, sizeof log);
@@ -656,11 +782,8 @@ static void op_mount_fs(const struct step *st)
 	if (mnt < 0)
 		FAIL_STEP();
 	close(fsfd);
-	target = mkdir_all_in_root(dest, 0755, (int)I(st, MOUNT_FS_resolve));
-	if (target < 0)
-		FAIL("create mount point");
-	check_mount_target(target, (int)I(st, MOUNT_FS_procPolicy), -1);
-	struct attrs at = { .set = (uint64_t)I(st, MOUNT_FS_set), .clr = (uint64_t)I(st, MOUNT_FS_clear), .propagation = (uint64_t)I(st, MOUNT_FS_propagation) };
+	struct attrs at = { .set = (uint64_t)I(st, MOUNT_FS_set), .clr = (uint64_t)I(st, MOUNT_FS_clear),
+			    .propagation = (uint64_t)I(st, MOUNT_FS_propagation) };
 	finish_mount(mnt, target, &at);
 	close(mnt);
 	close(target);
@@ -960,6 +1083,8 @@ static void op_run_hook(const struct step *st)
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
+		if (I(st, RUN_HOOK_inRootfs) && root_fd >= 0 && fchdir(root_fd) < 0)
+			_exit(127);
 		execve(path, argv, envp);
 		/* the parent tells "could not start" from "exited 127" by this errno */
 		e = errno;
@@ -1130,11 +1255,22 @@ static void op_seccomp(const struct step *st)
 
 /* ---------------------------------------------------------------- process set-up */
 
-static void op_chdir(const char *path)
+static int cwd_deferred;   /* a first chdir was denied; the one after the ids change must do it */
+
+static void op_chdir(const struct step *st)
 {
+	const char *path = S(st, CHDIR_path);
 	char cwd[4096];
-	if (chdir(path) < 0)
+	if (!I(st, CHDIR_deferIfDenied) && !cwd_deferred)
+		return;   /* the first attempt already succeeded */
+	if (chdir(path) < 0) {
+		if (I(st, CHDIR_deferIfDenied) && (errno == EACCES || errno == EPERM)) {
+			cwd_deferred = 1;
+			return;
+		}
 		FAIL_STEP();
+	}
+	cwd_deferred = 0;
 	/*
 	 * A cwd reached through a leaked fd lies outside our root; the kernel then reports it as
 	 * "(unreachable)/..." (glibc's getcwd would hide that as ENOENT, so ask the kernel).
@@ -1498,8 +1634,22 @@ static void run_step(const struct step *st)
 		umask((mode_t)I(st, UMASK_mask));
 		break;
 	case OP_CHDIR:
-		op_chdir(S(st, CHDIR_path));
+		op_chdir(st);
 		break;
+	case OP_MKDIR: {
+		/* something there already (even a magic link: chdir will judge it) needs nothing made */
+		int fd = open_in_root(S(st, MKDIR_path), O_PATH, RES_IN_ROOT);
+		if (fd >= 0 || errno == ELOOP) {
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		fd = mkdir_all_in_root(S(st, MKDIR_path), (mode_t)I(st, MKDIR_mode), RES_IN_ROOT);
+		if (fd < 0)
+			FAIL_STEP();
+		close(fd);
+		break;
+	}
 	case OP_SETSID:
 		if (setsid() < 0)
 			FAIL_STEP();

@@ -80,11 +80,12 @@
 #define OP_AMBIENT 45
 #define OP_UMASK 46
 #define OP_CLOSE_SETUP_FDS 47
-#define OP_CHDIR 48
-#define OP_LOOKUP_EXEC 49
-#define OP_DEFAULT_HOME 50
-#define OP_EXEC 51
-#define OP_LAST 51
+#define OP_MKDIR 48
+#define OP_CHDIR 49
+#define OP_LOOKUP_EXEC 50
+#define OP_DEFAULT_HOME 51
+#define OP_EXEC 52
+#define OP_LAST 52
 
 /* each operation's arguments: 'i' integer, 's' string or bytes, 'v' list of strings */
 static const char *const op_signature[OP_LAST + 1] = {
@@ -99,8 +100,8 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_ROOT_PROPAGATION] = "i",
 	[OP_PREPARE_ROOTFS] = "ssi",
 	[OP_MOUNT_GUARD] = "sv",
-	[OP_BIND] = "ssiiiiiiiii",
-	[OP_MOUNT_FS] = "sssviiiii",
+	[OP_BIND] = "ssiiiiiiiiiii",
+	[OP_MOUNT_FS] = "sssviiiiii",
 	[OP_SET_ATTR] = "siii",
 	[OP_MKNOD] = "siiiii",
 	[OP_BIND_DEVICE] = "ss",
@@ -114,7 +115,7 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_OPEN_ROOT] = "",
 	[OP_CONSOLE] = "iiiiii",
 	[OP_CTTY] = "",
-	[OP_RUN_HOOK] = "ssvvi",
+	[OP_RUN_HOOK] = "ssvvii",
 	[OP_SET_HOSTNAME] = "s",
 	[OP_SET_DOMAINNAME] = "s",
 	[OP_KEYRING] = "s",
@@ -135,7 +136,8 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_AMBIENT] = "i",
 	[OP_UMASK] = "i",
 	[OP_CLOSE_SETUP_FDS] = "",
-	[OP_CHDIR] = "s",
+	[OP_MKDIR] = "si",
+	[OP_CHDIR] = "si",
 	[OP_LOOKUP_EXEC] = "ss",
 	[OP_DEFAULT_HOME] = "i",
 	[OP_EXEC] = "vv",
@@ -151,8 +153,8 @@ enum { PROC_WRITE_path, PROC_WRITE_data };
 enum { ROOT_PROPAGATION_flags };
 enum { PREPARE_ROOTFS_rootfs, PREPARE_ROOTFS_parentMount, PREPARE_ROOTFS_bindOntoItself };
 enum { MOUNT_GUARD_dir, MOUNT_GUARD_allowed };
-enum { BIND_source, BIND_dest, BIND_recursive, BIND_set, BIND_clear, BIND_recursiveSet, BIND_recursiveClear, BIND_propagation, BIND_propagationRecursive, BIND_resolve, BIND_procPolicy };
-enum { MOUNT_FS_fstype, MOUNT_FS_source, MOUNT_FS_dest, MOUNT_FS_params, MOUNT_FS_set, MOUNT_FS_clear, MOUNT_FS_propagation, MOUNT_FS_resolve, MOUNT_FS_procPolicy };
+enum { BIND_source, BIND_dest, BIND_recursive, BIND_set, BIND_clear, BIND_recursiveSet, BIND_recursiveClear, BIND_propagation, BIND_propagationRecursive, BIND_resolve, BIND_procPolicy, BIND_explicitClear, BIND_atimeRequested };
+enum { MOUNT_FS_fstype, MOUNT_FS_source, MOUNT_FS_dest, MOUNT_FS_params, MOUNT_FS_set, MOUNT_FS_clear, MOUNT_FS_propagation, MOUNT_FS_resolve, MOUNT_FS_procPolicy, MOUNT_FS_modeFromTarget };
 enum { SET_ATTR_dest, SET_ATTR_set, SET_ATTR_clear, SET_ATTR_recursive };
 enum { MKNOD_path, MKNOD_mode, MKNOD_major, MKNOD_minor, MKNOD_uid, MKNOD_gid };
 enum { BIND_DEVICE_hostPath, BIND_DEVICE_dest };
@@ -160,7 +162,7 @@ enum { SYMLINK_target, SYMLINK_path };
 enum { MASK_path };
 enum { READONLY_path };
 enum { CONSOLE_socketFd, CONSOLE_rows, CONSOLE_cols, CONSOLE_uid, CONSOLE_gid, CONSOLE_bindDevConsole };
-enum { RUN_HOOK_name, RUN_HOOK_path, RUN_HOOK_args, RUN_HOOK_env, RUN_HOOK_timeoutSeconds };
+enum { RUN_HOOK_name, RUN_HOOK_path, RUN_HOOK_args, RUN_HOOK_env, RUN_HOOK_timeoutSeconds, RUN_HOOK_inRootfs };
 enum { SET_HOSTNAME_name };
 enum { SET_DOMAINNAME_name };
 enum { KEYRING_name };
@@ -178,7 +180,8 @@ enum { SET_UID_uid };
 enum { CAPSET_effective, CAPSET_permitted, CAPSET_inheritable };
 enum { AMBIENT_raise };
 enum { UMASK_mask };
-enum { CHDIR_path };
+enum { MKDIR_path, MKDIR_mode };
+enum { CHDIR_path, CHDIR_deferIfDenied };
 enum { LOOKUP_EXEC_name, LOOKUP_EXEC_path };
 enum { DEFAULT_HOME_uid };
 enum { EXEC_argv, EXEC_env };

@@ -260,6 +260,21 @@ public final class ConfigEditor {
     }
 
     /** Removes every mount on {@code destination}. */
+    /** Replaces the options of the mount at destination, keeping its place in the list. */
+    public ConfigEditor mountOptions(String destination, String... options) {
+        return editSpec(s -> {
+            List<Mount> list = new ArrayList<>(s.mounts);
+            for (int i = 0; i < list.size(); i++) {
+                Mount m = list.get(i);
+                if (destination.equals(m.destination())) {
+                    list.set(i, new Mount(m.destination(), m.type(), m.source(), List.of(options), m.uidMappings(),
+                            m.gidMappings()));
+                }
+            }
+            s.mounts = list;
+        });
+    }
+
     public ConfigEditor removeMount(String destination) {
         return editSpec(s -> {
             if (s.mounts != null) {

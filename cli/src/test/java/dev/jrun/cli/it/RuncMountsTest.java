@@ -119,4 +119,87 @@ class RuncMountsTest extends ContainerTest {
         assertEquals("char", get(p, "/dev/pts/ptmx", "type"));
         assertEquals("char", get(p, "/dev/null", "type"));
     }
+
+    /** Case 1: filesystem data on a bind mount is accepted (the kernel ignores it). */
+    @Test
+    void filesystemOptionsOnABindMountAreAccepted() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("shared"));
+        Files.writeString(dir.resolve("f"), "x");
+        Map<String, Object> p = probe(c -> c.bindMount(dir.toString(), "/data", "nosuid", "strictatime", "mode=755",
+                "size=1k", "bind", "shared"), "stat", "/data/f");
+        assertEquals("file", get(p, "/data/f", "type"));
+    }
+
+    /** Case 4: destinations through dangling symlinks are made where the links point, inside the rootfs. */
+    @Test
+    void destinationsThroughDanglingSymlinksAreMadeInsideTheRootfs() throws Exception {
+        Path hosts = Files.writeString(work.resolve("hosts"), "127.0.0.1 localhost\n");
+        String id = newId();
+        Bundle b = bundle(id, c -> c.bindMount(hosts.toString(), "/etc/hosts", "bind", "ro")
+                .addMount("/data/sub", "tmpfs", "tmpfs").args("/bin/jrun-probe", "read", "/etc/hosts"));
+        Files.deleteIfExists(b.rootfs().resolve("etc/hosts"));
+        Files.createSymbolicLink(b.rootfs().resolve("etc/hosts"), Path.of("/tmp/foo/bar/baz/hosts"));
+        Files.createSymbolicLink(b.rootfs().resolve("data"), Path.of("/missing/dir"));
+        Result r = jrun("run", "--bundle", b.dir().toString(), id);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("127.0.0.1 localhost\n", r.json().get("content"));
+        assertTrue(Files.isRegularFile(b.rootfs().resolve("tmp/foo/bar/baz/hosts")));
+        assertTrue(Files.isDirectory(b.rootfs().resolve("missing/dir/sub")));
+    }
+
+    /** Case 5: a missing cwd is made. */
+    @Test
+    void aMissingCwdIsMade() throws Exception {
+        Map<String, Object> p = probe(c -> c.cwd("/does/not/exist"));
+        assertEquals("/does/not/exist", p.get("cwd"));
+    }
+
+    /** Case 7: a read-only /dev still gets its devices and mount points, then turns read-only. */
+    @Test
+    void aReadOnlyDevGetsItsDevicesFirst() throws Exception {
+        Map<String, Object> p = probe(c -> c.mountOptions("/dev", "nosuid", "strictatime", "mode=755",
+                "size=65536k", "ro"), "stat", "/dev/null", "/dev/pts/ptmx");
+        assertEquals("char", get(p, "/dev/null", "type"));
+        assertEquals("char", get(p, "/dev/pts/ptmx", "type"));
+        Map<String, Object> info = probe(c -> c.mountOptions("/dev", "nosuid", "mode=755", "ro"));
+        assertTrue(FilesystemTest.options(FilesystemTest.mountAt(info, "/dev")).contains("ro"));
+    }
+
+    /** Case 13: a tmpfs over an existing directory takes its mode, unless the config gives one. */
+    @Test
+    void aTmpfsTakesTheModeOfTheDirectoryItCovers() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.addMount("/sticky", "tmpfs", "tmpfs").addMount("/private", "tmpfs", "tmpfs")
+                .addMount("/given", "tmpfs", "tmpfs", "mode=700")
+                .args("/bin/jrun-probe", "stat", "/sticky", "/private", "/given"));
+        for (String d : java.util.List.of("sticky", "private", "given")) {
+            Files.createDirectories(b.rootfs().resolve(d));
+        }
+        Files.setPosixFilePermissions(b.rootfs().resolve("private"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x---"));
+        assertEquals(0, exec(null, java.util.List.of("chmod", "7777", b.rootfs().resolve("sticky").toString()), 10)
+                .status());
+        Map<String, Object> p = jrun("run", "--bundle", b.dir().toString(), id).ok().json();
+        assertEquals("7777", get(p, "/sticky", "mode_octal"));
+        assertEquals("0710", get(p, "/private", "mode_octal"));
+        assertEquals("0700", get(p, "/given", "mode_octal"));
+    }
+
+    /** Case 17: createContainer hooks run in the container's root. */
+    @Test
+    void createContainerHooksRunInTheContainersRoot() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.addHook("createContainer", new dev.jrun.spec.model.Hook("/bin/sh",
+                java.util.List.of("sh", "-c", "touch ./hook-was-here"), null, null)));
+        jrun("create", "--bundle", b.dir().toString(), id).ok();
+        assertTrue(Files.exists(b.rootfs().resolve("hook-was-here")));
+    }
+
+    /** Case 18: rootfsPropagation unbindable (runc fails here with EINVAL). */
+    @Test
+    void anUnbindableRootfsPropagationWorks() throws Exception {
+        Map<String, Object> p = probe(c -> c.rootfsPropagation("unbindable"));
+        assertTrue(((String) FilesystemTest.mountAt(p, "/").get("propagation")).contains("unbindable"),
+                FilesystemTest.mountAt(p, "/").toString());
+    }
 }

@@ -36,17 +36,18 @@ class SecurityTest extends ContainerTest {
         assertEquals("tmpfs", FilesystemTest.mountAt(p, victim + "/sub").get("fstype"));
     }
 
+    /** A dangling link is followed inside the rootfs and its target made there, as runc does. */
     @Test
-    void aDanglingSymlinkDestinationFailsWithoutTouchingTheHost() throws Exception {
+    void aDanglingSymlinkDestinationIsMadeInsideTheRootfsNeverOnTheHost() throws Exception {
         Path victim = work.resolve("victim-missing");
         String id = newId();
-        Bundle b = bundle(id, c -> c.addMount("/absolute/sub", "tmpfs", "tmpfs"));
+        Bundle b = bundle(id, c -> c.args("/bin/jrun-probe").addMount("/absolute/sub", "tmpfs", "tmpfs"));
         Files.createSymbolicLink(b.rootfs().resolve("absolute"), victim);
-        Result r = jrun("create", "--bundle", b.dir().toString(), id);
-        assertEquals(1, r.status());
-        assertEquals("mount /absolute/sub on " + b.rootfs() + "/absolute/sub: create mount point: "
-                + "no such file or directory\n", r.err());
+        Map<String, Object> p = jrun("run", "--bundle", b.dir().toString(), id).ok().json();
         assertFalse(Files.exists(victim), "the host path was not created");
+        assertTrue(Files.isDirectory(b.rootfs().resolve(victim.toString().substring(1)).resolve("sub")),
+                "the link's target was made inside the rootfs");
+        assertEquals("tmpfs", FilesystemTest.mountAt(p, victim + "/sub").get("fstype"));
         assertFalse(Files.exists(root.resolve(id)));
     }
 
@@ -64,13 +65,34 @@ class SecurityTest extends ContainerTest {
         assertFalse(Files.exists(root.resolve(id)));
     }
 
+    /** "." and ".." in root.path are cleaned lexically (as runc cleans them), never resolved through links. */
     @Test
-    void aRootfsPathThatClimbsOutIsRefused() throws Exception {
+    void aRootfsPathIsCleanedBeforeUse() throws Exception {
         String id = newId();
-        Bundle b = bundle(id, c -> c.rootPath("rootfs/../../.."));
+        Bundle b = bundle(id, c -> c.rootPath("rootfs/../rootfs/./").args("/bin/jrun-probe", "read", "/marker"));
+        Files.writeString(b.rootfs().resolve("marker"), "this rootfs\n");
+        Result r = jrun("run", "--bundle", b.dir().toString(), id);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("this rootfs\n", r.json().get("content"));
+        assertEquals(b.rootfs().normalize().toString(), jrunState(b, id), "state shows the clean path");
+    }
+
+    private String jrunState(Bundle b, String id) throws Exception {
+        String other = newId();
+        jrun("create", "--bundle", b.dir().toString(), other).ok();
+        return (String) jrun("state", other).ok().json().get("rootfs");
+    }
+
+    @Test
+    void aRootfsPathThroughASymlinkIsRefused() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.rootPath("link"));
+        // the builder made the tree at rootfs/; link points there
+        Files.createSymbolicLink(b.dir().resolve("link"), Path.of("rootfs"));
         Result r = jrun("create", "--bundle", b.dir().toString(), id);
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("config.json: root.path: "), r.err());
+        assertTrue(r.err().contains("must not be or pass through a symbolic link"), r.err());
         assertFalse(Files.exists(root.resolve(id)));
     }
 

@@ -6,9 +6,10 @@ import dev.jrun.spec.model.User;
 import java.util.List;
 
 /**
- * The process's identity: no_new_privs, the seccomp filter where it must precede the drop of
- * privileges, the bounding set, groups and ids (capabilities kept across the change), then
- * the final capability sets and the umask.
+ * The process's identity, in runc's order: no_new_privs, the seccomp filter where it must
+ * precede the drop of privileges, the cwd (entered as root if root may), the bounding set,
+ * groups and ids (capabilities kept across the change), the cwd if only the process's own ids
+ * may enter it, then the final capability sets and the umask.
  */
 final class CredentialSteps {
     static final long DEFAULT_UMASK = 0022;
@@ -25,6 +26,9 @@ final class CredentialSteps {
         if (seccomp != null && (!c.process.isNoNewPrivileges() || seccomp.hasListener())) {
             c.add(new Step.Seccomp(seccomp.flags(), seccomp.bpf(), seccomp.hasListener()), "load the seccomp filter");
         }
+        // as root first: a cwd only root may enter (exec --user 0 into /root of another owner)
+        String cwd = c.process.cwd() == null || c.process.cwd().isEmpty() ? "/" : c.process.cwd();
+        c.add(new Step.Chdir(cwd, true), "chdir to cwd " + cwd);
         LinuxCapabilities caps = c.process.capabilities();
         if (caps != null) {
             c.add(new Step.CapBounding(mask(caps.bounding())), "drop capabilities from the bounding set");
@@ -43,6 +47,8 @@ final class CredentialSteps {
         c.add(new Step.SetGroups(packed), "set the supplementary groups");
         c.add(new Step.SetGid(gid), "set gid " + gid);
         c.add(new Step.SetUid(uid), "set uid " + uid);
+        // only if root was refused: the process's own ids may be the ones allowed in
+        c.add(new Step.Chdir(cwd, false), "chdir to cwd " + cwd);
         if (caps != null) {
             c.add(new Step.Capset(mask(caps.effective()), mask(caps.permitted()), mask(caps.inheritable())),
                     "set capabilities");

@@ -32,8 +32,12 @@ final class FilesystemSteps {
         PlanContext.Container container = c.ctx.container();
         String propagationName = notBlank(c.linux.rootfsPropagation()) ? c.linux.rootfsPropagation() : "rslave";
         long rootPropagation = MountOptions.propagationFlags(propagationName);
+        // / cannot be unbindable while the rootfs is bound from it: rslave first, unbindable on the new /
+        // (runc has this bug: rootfsPropagation unbindable fails there with EINVAL)
+        String firstName = (rootPropagation & MountOptions.MS_UNBINDABLE) != 0 ? "rslave" : propagationName;
         if (ownMounts) {
-            c.add(new Step.RootPropagation(rootPropagation), "set the propagation of / to " + propagationName);
+            c.add(new Step.RootPropagation(MountOptions.propagationFlags(firstName)),
+                    "set the propagation of / to " + firstName);
             c.add(new Step.PrepareRootfs(container.rootfs().toString(), container.rootfsParentMount(), true),
                     "bind the rootfs " + container.rootfs() + " onto itself");
         } else {
@@ -52,19 +56,28 @@ final class FilesystemSteps {
         if (!devMounted) {
             defaultDevMounts(c, mounts);
         }
+        List<String> readOnlyLater = new ArrayList<>();
         for (Mount m : mounts) {
-            mount(c, m);
+            mount(c, m, readOnlyLater);
         }
         if (!devIsBind) {
             devices(c);
         }
         ProcessSteps.console(c, true);
-        hooksBeforePivot(c, true);
+        hooksBeforePivot(c);
         for (String p : c.linux.maskedPaths() == null ? List.<String>of() : c.linux.maskedPaths()) {
             c.add(new Step.Mask(Paths.inRoot(p)), "mask " + p);
         }
         for (String p : c.linux.readonlyPaths() == null ? List.<String>of() : c.linux.readonlyPaths()) {
             c.add(new Step.Readonly(Paths.inRoot(p)), "make " + p + " read-only");
+        }
+        // runc makes a missing cwd (as root, 0755) before anything turns read-only
+        if (notBlank(c.process.cwd()) && !"/".equals(Paths.clean(c.process.cwd()))) {
+            c.add(new Step.Mkdir(Paths.inRoot(c.process.cwd()), 0755), "create the cwd " + c.process.cwd());
+        }
+        // what had to stay writable for the set-up (devices, mount points below it) becomes read-only now
+        for (String dest : readOnlyLater) {
+            c.add(new Step.SetAttr(Paths.inRoot(dest), MountOptions.ATTR_RDONLY, 0, false), "make " + dest + " read-only");
         }
         if (c.spec.root() != null && Boolean.TRUE.equals(c.spec.root().readonly())) {
             c.add(new Step.RootReadonly(), "make the rootfs read-only");
@@ -82,6 +95,7 @@ final class FilesystemSteps {
             c.add(new Step.RootPropagation(rootPropagation),
                     "set the propagation of the container's / to " + c.linux.rootfsPropagation());
         }
+
     }
 
     /** The /dev runc users expect when the config brings none: a tmpfs with pts, shm and mqueue. */
@@ -110,28 +124,41 @@ final class FilesystemSteps {
 
     private static void mountFs(Compilation c, String type, String source, String dest, List<String> options)
             throws PlanException {
-        mount(c, new Mount(dest, type, source, options, null, null));
+        mount(c, new Mount(dest, type, source, options, null, null), null);
     }
 
     static boolean isBind(Mount m) {
         return "bind".equals(m.type()) || MountOptions.isBind(m.options());
     }
 
-    private static void mount(Compilation c, Mount m) throws PlanException {
+    /**
+     * @param readOnlyLater where a read-only tmpfs or /dev goes instead of being mounted
+     *     read-only: as runc, they are mounted writable (devices and mount points are made in
+     *     them) and made read-only at the end
+     */
+    private static void mount(Compilation c, Mount m, List<String> readOnlyLater) throws PlanException {
         String dest = Paths.clean(m.destination());
         if ("cgroup".equals(m.type()) || "cgroup2".equals(m.type())) {
             CgroupMounts.add(c, m, dest);
             return;
         }
-        MountAttrs o = MountAttrs.of(m.options());
         long resolve = "proc".equals(m.type()) || "sysfs".equals(m.type()) ? Resolve.NO_SYMLINKS : Resolve.IN_ROOT;
         String where = c.ctx.container().rootfs() + dest;
         if (isBind(m)) {
+            MountAttrs o = MountAttrs.forBind(m.options());
             String source = Paths.source(c.ctx.container().bundle(), m.source());
             c.add(new Step.Bind(source, Paths.inRoot(dest), MountOptions.parse(m.options()).recursiveBind(), o.set(),
                     o.clear(), o.recursiveSet(), o.recursiveClear(), o.propagation(), o.propagationRecursive(),
-                    resolve, ProcGuard.IF_SOURCE_IS_PROCFS), "mount " + source + " on " + where);
+                    resolve, ProcGuard.IF_SOURCE_IS_PROCFS, o.explicitClear(), o.atimeRequested()),
+                    "mount " + source + " on " + where);
             return;
+        }
+        MountAttrs o = MountAttrs.of(m.options());
+        long set = o.set();
+        if (readOnlyLater != null && (set & MountOptions.ATTR_RDONLY) != 0
+                && ("tmpfs".equals(m.type()) || "/dev".equals(dest))) {
+            set &= ~MountOptions.ATTR_RDONLY;
+            readOnlyLater.add(dest);
         }
         List<String> params = o.params();
         if (notBlank(c.linux.mountLabel()) && LABELED_FS.contains(m.type())) {
@@ -140,8 +167,8 @@ final class FilesystemSteps {
             params.add("context=" + c.linux.mountLabel());
         }
         c.add(new Step.MountFs(m.type() == null ? "none" : m.type(), m.source() == null ? "" : m.source(),
-                Paths.inRoot(dest), params, o.set(), o.clear(), o.propagation(), resolve,
-                "proc".equals(m.type()) ? ProcGuard.ALLOWED_ON_PROC : ProcGuard.NOT_ON_PROC),
+                Paths.inRoot(dest), params, set, o.clear(), o.propagation(), resolve,
+                "proc".equals(m.type()) ? ProcGuard.ALLOWED_ON_PROC : ProcGuard.NOT_ON_PROC, "tmpfs".equals(m.type())),
                 "mount " + dest + " on " + where);
         if (o.recursiveSet() != 0 || o.recursiveClear() != 0) {
             c.add(new Step.SetAttr(Paths.inRoot(dest), o.recursiveSet(), o.recursiveClear(), true),
@@ -186,7 +213,7 @@ final class FilesystemSteps {
      * createContainer hooks run in the init, still before pivot_root.  The parent answers the
      * sync with the state JSON the hooks read on stdin.
      */
-    private static void hooksBeforePivot(Compilation c, boolean runCreateContainer) {
+    private static void hooksBeforePivot(Compilation c) {
         Hooks h = c.spec.hooks();
         if (h == null) {
             return;
@@ -195,8 +222,6 @@ final class FilesystemSteps {
                 || Compilation.notEmpty(h.createContainer()) || Compilation.notEmpty(h.startContainer())) {
             c.add(new Step.Sync(Wire.SYNC_HOOKS), "run the prestart and createRuntime hooks");
         }
-        if (runCreateContainer) {
-            HookSteps.add(c, "createContainer", h.createContainer());
-        }
+        HookSteps.add(c, "createContainer", h.createContainer());
     }
 }

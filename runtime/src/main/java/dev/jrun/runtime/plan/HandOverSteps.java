@@ -4,8 +4,8 @@ import dev.jrun.spec.model.User;
 import java.util.List;
 
 /**
- * The last steps before the container's process runs: close what the set-up held, enter the
- * cwd, find the executable (so a missing one fails create, in runc's words), report ready,
+ * The last steps before the container's process runs: close what the set-up held, find the
+ * executable (so a missing one fails create, in runc's words), report ready,
  * wait for start, run the startContainer hooks, load a filter that must come last, execve.
  */
 final class HandOverSteps {
@@ -14,8 +14,6 @@ final class HandOverSteps {
 
     static void add(Compilation c) {
         c.add(new Step.CloseSetupFds(), "close set-up file descriptors");
-        String cwd = c.process.cwd() == null ? "/" : c.process.cwd();
-        c.add(new Step.Chdir(cwd), "chdir to cwd " + c.process.cwd());
         List<String> env = c.process.env() == null ? List.of() : c.process.env();
         // its errors are complete sentences in runc's words (podman matches them)
         c.add(new Step.LookupExec(c.process.args().get(0), pathOf(env)), "");

@@ -17,7 +17,7 @@ final class HookSteps {
             List<String> args = hook.args() == null || hook.args().isEmpty() ? List.of(hook.path()) : hook.args();
             String name = kind + " hook #" + i;
             c.add(new Step.RunHook(name, hook.path(), args, hook.env() == null ? List.of() : hook.env(),
-                    hook.timeout() == null ? 0L : hook.timeout()), "run " + name);
+                    hook.timeout() == null ? 0L : hook.timeout(), kind.equals("createContainer")), "run " + name);
         }
     }
 }

@@ -52,6 +52,7 @@ public enum Op {
     AMBIENT,
     UMASK,
     CLOSE_SETUP_FDS,
+    MKDIR,
     CHDIR,
     LOOKUP_EXEC,
     DEFAULT_HOME,

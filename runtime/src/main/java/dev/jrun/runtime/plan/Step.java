@@ -112,24 +112,31 @@ public sealed interface Step {
     /**
      * Bind source onto dest (rootfs-relative).  set/clear are mount_setattr bits for the top
      * mount, recursiveSet/recursiveClear for every mount of the tree; propagation is an MS_*
-     * type; resolve a {@link Resolve} mode; procPolicy a {@link ProcGuard} value.
+     * type; resolve a {@link Resolve} mode; procPolicy a {@link ProcGuard} value.  If the
+     * source has flags locked (a less privileged mount namespace), set/clear are retried with
+     * them kept, unless one is in explicitClear or atimeRequested asks for another atime mode.
      */
     record Bind(String source, String dest, boolean recursive, long set, long clear, long recursiveSet,
-            long recursiveClear, long propagation, boolean propagationRecursive, long resolve, long procPolicy)
-            implements Step {
+            long recursiveClear, long propagation, boolean propagationRecursive, long resolve, long procPolicy,
+            long explicitClear, boolean atimeRequested) implements Step {
         public Op op() { return Op.BIND; }
         public void encode(Args out) {
             out.s(source).s(dest).b(recursive).i(set).i(clear).i(recursiveSet).i(recursiveClear).i(propagation)
-                    .b(propagationRecursive).i(resolve).i(procPolicy);
+                    .b(propagationRecursive).i(resolve).i(procPolicy).i(explicitClear).b(atimeRequested);
         }
     }
 
-    /** A new filesystem: fsopen(fstype), fsconfig source and params ("key=value" or "flag"), attach. */
+    /**
+     * A new filesystem: fsopen(fstype), fsconfig source and params ("key=value" or "flag"),
+     * attach.  modeFromTarget: if dest already exists, a "mode=" of its permissions goes before
+     * the params (so a mode= of the config's still wins).
+     */
     record MountFs(String fstype, String source, String dest, List<String> params, long set, long clear,
-            long propagation, long resolve, long procPolicy) implements Step {
+            long propagation, long resolve, long procPolicy, boolean modeFromTarget) implements Step {
         public Op op() { return Op.MOUNT_FS; }
         public void encode(Args out) {
-            out.s(fstype).s(source).s(dest).v(params).i(set).i(clear).i(propagation).i(resolve).i(procPolicy);
+            out.s(fstype).s(source).s(dest).v(params).i(set).i(clear).i(propagation).i(resolve).i(procPolicy)
+                    .b(modeFromTarget);
         }
     }
 
@@ -217,12 +224,12 @@ public sealed interface Step {
     /**
      * Run a hook with the last sync answer (the state JSON) on stdin; timeout 0 waits forever.
      * name ("startContainer hook #0") is what a failure is reported as once nobody listens on the
-     * sync socket.
+     * sync socket.  inRootfs: its working directory is the container's root (createContainer).
      */
-    record RunHook(String name, String path, List<String> args, List<String> env, long timeoutSeconds)
-            implements Step {
+    record RunHook(String name, String path, List<String> args, List<String> env, long timeoutSeconds,
+            boolean inRootfs) implements Step {
         public Op op() { return Op.RUN_HOOK; }
-        public void encode(Args out) { out.s(name).s(path).v(args).v(env).i(timeoutSeconds); }
+        public void encode(Args out) { out.s(name).s(path).v(args).v(env).i(timeoutSeconds).b(inRootfs); }
     }
 
     // ------------------------------------------------------------------ process attributes
@@ -341,10 +348,20 @@ public sealed interface Step {
         public void encode(Args out) { }
     }
 
-    /** chdir, and verify the result lies inside the container's root. */
-    record Chdir(String path) implements Step {
+    /** mkdir -p inside the root (the process's cwd, which runc creates when missing). */
+    record Mkdir(String path, long mode) implements Step {
+        public Op op() { return Op.MKDIR; }
+        public void encode(Args out) { out.s(path).i(mode); }
+    }
+
+    /**
+     * chdir, and verify the result lies inside the container's root.  deferIfDenied: a
+     * permission error waits for a later Chdir (after the process's own ids are set, which may
+     * be the only ones allowed in); a Chdir without it does nothing if the first one succeeded.
+     */
+    record Chdir(String path, boolean deferIfDenied) implements Step {
         public Op op() { return Op.CHDIR; }
-        public void encode(Args out) { out.s(path); }
+        public void encode(Args out) { out.s(path).b(deferIfDenied); }
     }
 
     /** Find argv[0] along path (the PATH value) now, so a missing command fails before "created". */

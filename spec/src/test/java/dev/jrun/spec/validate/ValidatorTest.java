@@ -100,8 +100,6 @@ class ValidatorTest {
                 // root
                 rule("{'root': null}", "config.json: root: must be set"),
                 rule("{'root': {'path': ''}}", "config.json: root.path: must be set"),
-                rule("{'root': {'path': '../rootfs'}}", "config.json: root.path: must not contain '..' components"),
-                rule("{'root': {'path': 'rootfs/../../etc'}}", "config.json: root.path: must not contain '..' components"),
                 rule("{'root': {'path': '/'}}", "config.json: root.path: must not resolve to the host root directory"),
                 // process
                 rule("{'process': null}", "config.json: process: must be set"),
@@ -162,8 +160,6 @@ class ValidatorTest {
                 rule("{'mounts': [{'type': 'tmpfs', 'source': 'tmpfs'}]}", "config.json: mounts[0].destination: must be set"),
                 rule("{'mounts': [{'destination': '/a', 'source': 'x\\u0000'}]}",
                         "config.json: mounts[0].source: must not contain a NUL byte"),
-                rule("{'mounts': [{'destination': '/a', 'type': 'none', 'source': '/x', 'options': ['rbind', 'mode=755']}]}",
-                        "config.json: mounts[0].options: bind mounts cannot take filesystem-specific options ('mode=755')"),
                 rule("{'mounts': [{'destination': '/a', 'source': '/x', 'options': ['bind', 'idmap'],"
                                 + " 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10}]}]}",
                         "config.json: mounts[0].gidMappings: uidMappings and gidMappings must be given together"),
@@ -525,7 +521,11 @@ class ValidatorTest {
                 withNamespaces("{'type': 'user'}", ", 'uidMappings': [{'containerID': 0, 'hostID': 100000, 'size': 65536}],"
                         + " 'gidMappings': [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"),
                 "{'mounts': [{'destination': '/a', 'source': '/x', 'options': ['rbind', 'ro', 'rprivate', 'nosuid']}]}",
-                "{'hooks': {'prestart': [{'path': '/usr/bin/hook', 'timeout': 5}]}}");
+                // the kernel ignores filesystem data on a bind mount; runc accepts it (the OCI mounts test uses it)
+                "{'mounts': [{'destination': '/a', 'type': 'none', 'source': '/x', 'options': ['rbind', 'mode=755', 'size=1k']}]}",
+                "{'hooks': {'prestart': [{'path': '/usr/bin/hook', 'timeout': 5}]}}",
+                // cleaned lexically, as runc cleans it
+                "{'root': {'path': 'rootfs/../rootfs/./'}}");
     }
 
     @ParameterizedTest
