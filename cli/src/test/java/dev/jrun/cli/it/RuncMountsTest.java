@@ -202,4 +202,72 @@ class RuncMountsTest extends ContainerTest {
         assertTrue(((String) FilesystemTest.mountAt(p, "/").get("propagation")).contains("unbindable"),
                 FilesystemTest.mountAt(p, "/").toString());
     }
+
+    /**
+     * Case 12: a bind's options as runc 1.3 applies them to a source mounted
+     * ro,nosuid,nodev,noexec,noatime,nosymfollow: no flag option keeps the source's flags; any
+     * flag option remounts with exactly the flags asked for; the atime mode stays unless an
+     * atime option other than "atime" is given.
+     */
+    @Test
+    void bindFlagsAreSetAsRuncSetsThem() throws Exception {
+        Path src = Files.createDirectories(work.resolve("locked-src"));
+        assertEquals(0, exec(null, java.util.List.of("mount", "-t", "tmpfs", "-o",
+                "ro,nosuid,nodev,noexec,noatime,nosymfollow", "tmpfs", src.toString()), 10).status());
+        try {
+            Map<String, java.util.List<String>> cases = new java.util.LinkedHashMap<>();
+            cases.put("/keep", java.util.List.of("bind"));
+            cases.put("/dev-only", java.util.List.of("bind", "dev"));
+            cases.put("/nosuid-nodev", java.util.List.of("bind", "nosuid", "nodev"));
+            cases.put("/plain-ro", java.util.List.of("bind", "ro"));
+            cases.put("/all-cleared", java.util.List.of("bind", "rw", "exec", "suid", "symfollow", "atime"));
+            cases.put("/relatime", java.util.List.of("bind", "relatime"));
+            cases.put("/strictatime", java.util.List.of("bind", "strictatime"));
+            Map<String, Object> p = probe(c -> cases.forEach((dest, opts) ->
+                    c.bindMount(src.toString(), dest, opts.toArray(new String[0]))));
+            assertOptions(p, "/keep", "ro", "nosuid", "nodev", "noexec", "noatime", "nosymfollow");
+            assertOptions(p, "/dev-only", "rw", "noatime");
+            assertOptions(p, "/nosuid-nodev", "rw", "nosuid", "nodev", "noatime");
+            assertOptions(p, "/plain-ro", "ro", "noatime");
+            assertOptions(p, "/all-cleared", "rw", "noatime");
+            assertOptions(p, "/relatime", "rw", "relatime");
+            assertOptions(p, "/strictatime", "rw");
+        } finally {
+            exec(null, java.util.List.of("umount", src.toString()), 10);
+        }
+    }
+
+    /** In a user namespace the source's flags are locked: kept unless the config clears one by name. */
+    @Test
+    void lockedFlagsAreKeptUnlessClearedByName() throws Exception {
+        Path src = Files.createDirectories(work.resolve("locked-src-userns"));
+        assertEquals(0, exec(null, java.util.List.of("mount", "-t", "tmpfs", "-o", "ro,nosuid,nodev,noexec", "tmpfs",
+                src.toString()), 10).status());
+        try {
+            java.util.function.Consumer<dev.jrun.testbundles.ConfigEditor> userns = c -> c.addNamespace("user")
+                    .uidMappings(new LinuxIDMapping(0L, 100000L, 65536L))
+                    .gidMappings(new LinuxIDMapping(0L, 100000L, 65536L));
+            // the mount points exist: the user namespace's root may not write the host-owned rootfs
+            String kept = newId();
+            Bundle k = bundle(kept, userns.andThen(c -> c.bindMount(src.toString(), "/kept", "bind", "nosuid")
+                    .args("/bin/jrun-probe")));
+            Files.createDirectories(k.rootfs().resolve("kept"));
+            Map<String, Object> p = jrun("run", "--bundle", k.dir().toString(), kept).ok().json();
+            assertOptions(p, "/kept", "ro", "nosuid", "nodev", "noexec", "relatime");
+            String id = newId();
+            Bundle b = bundle(id, userns.andThen(c -> c.bindMount(src.toString(), "/cleared", "bind", "rw")));
+            Files.createDirectories(b.rootfs().resolve("cleared"));
+            Result r = jrun("create", "--bundle", b.dir().toString(), id);
+            assertEquals(1, r.status());
+            assertTrue(r.err().endsWith("cannot clear locked flags ro: operation not permitted\n"), r.err());
+            assertFalse(Files.exists(root.resolve(id)));
+        } finally {
+            exec(null, java.util.List.of("umount", src.toString()), 10);
+        }
+    }
+
+    private static void assertOptions(Map<String, Object> probe, String mountPoint, String... expected) {
+        java.util.Set<String> got = new java.util.TreeSet<>(FilesystemTest.options(FilesystemTest.mountAt(probe, mountPoint)));
+        assertEquals(new java.util.TreeSet<>(java.util.List.of(expected)), got, mountPoint);
+    }
 }
