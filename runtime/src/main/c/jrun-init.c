@@ -83,6 +83,8 @@ static uint32_t ack_len;
 static char exec_path[4096];    /* resolved by OP_LOOKUP_EXEC */
 static char *home_env;          /* "HOME=..." found by OP_DEFAULT_HOME */
 static const char *guard_dir;   /* OP_MOUNT_GUARD: rootfs-relative directory no mount may enter */
+static int *source_trees;       /* OP_OPEN_MOUNT_SOURCES: clones made outside the user namespace */
+static uint32_t nsource_trees;
 static char **guard_allowed;    /* ... except onto these rootfs-relative paths */
 
 static void report_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -685,7 +687,14 @@ static void op_bind(const struct step *st)
 			    .prop_recursive = (int)I(st, BIND_propagationRecursive) };
 	int resolve = (int)I(st, BIND_resolve);
 	struct stat sb;
+	int64_t slot = I(st, BIND_sourceSlot);
 	int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+	/* a source the container's root may not open: the clone made before entering its user namespace */
+	if (tree < 0 && (errno == EACCES || errno == EPERM) && slot >= 0 && (uint64_t)slot < nsource_trees &&
+	    source_trees[slot] >= 0) {
+		tree = source_trees[slot];
+		source_trees[slot] = -1;
+	}
 	if (tree < 0)
 		FAIL("open source %s", source);
 	if (fstat(tree, &sb) < 0)
@@ -1474,6 +1483,19 @@ static void run_step(const struct step *st)
 	case OP_SYNC:
 		sync_with_parent((uint32_t)I(st, SYNC_tag));
 		break;
+	case OP_OPEN_MOUNT_SOURCES: {
+		char **sources = V(st, OPEN_MOUNT_SOURCES_sources);
+		const char *rec = S(st, OPEN_MOUNT_SOURCES_recursive);
+		nsource_trees = st->a[OPEN_MOUNT_SOURCES_sources].count;
+		source_trees = calloc(nsource_trees ? nsource_trees : 1, sizeof(int));
+		if (!source_trees || st->a[OPEN_MOUNT_SOURCES_recursive].len != nsource_trees)
+			report_error(EINVAL, "malformed mount source list");
+		/* a source that fails here may still open inside; its error is reported there */
+		for (uint32_t i = 0; i < nsource_trees; i++)
+			source_trees[i] = open_tree(AT_FDCWD, sources[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+						    (rec[i] ? AT_RECURSIVE : 0));
+		break;
+	}
 	case OP_JOIN_NAMESPACES:
 		op_join_namespaces(st);
 		break;
@@ -1670,6 +1692,10 @@ static void run_step(const struct step *st)
 		op_wait_start((int)I(st, WAIT_START_fifoFd));
 		break;
 	case OP_CLOSE_SETUP_FDS:
+		for (uint32_t i = 0; i < nsource_trees; i++)
+			if (source_trees[i] >= 0)
+				close(source_trees[i]);
+		nsource_trees = 0;
 		if (root_fd >= 0)
 			close(root_fd);
 		if (proc_fd >= 0)

@@ -36,62 +36,64 @@
 #define OP_SYNC 1
 #define OP_REPORT_CREATED 2
 #define OP_WAIT_START 3
-#define OP_JOIN_NAMESPACES 4
-#define OP_SETNS_FD 5
-#define OP_UNSHARE 6
-#define OP_FORK 7
-#define OP_PROC_WRITE 8
-#define OP_ROOT_PROPAGATION 9
-#define OP_PREPARE_ROOTFS 10
-#define OP_MOUNT_GUARD 11
-#define OP_BIND 12
-#define OP_MOUNT_FS 13
-#define OP_SET_ATTR 14
-#define OP_MKNOD 15
-#define OP_BIND_DEVICE 16
-#define OP_SYMLINK 17
-#define OP_MASK 18
-#define OP_READONLY 19
-#define OP_ROOT_READONLY 20
-#define OP_PIVOT_ROOT 21
-#define OP_MOVE_ROOT 22
-#define OP_CHROOT 23
-#define OP_OPEN_ROOT 24
-#define OP_CONSOLE 25
-#define OP_CTTY 26
-#define OP_RUN_HOOK 27
-#define OP_SET_HOSTNAME 28
-#define OP_SET_DOMAINNAME 29
-#define OP_KEYRING 30
-#define OP_SET_RLIMIT 31
-#define OP_PERSONALITY 32
-#define OP_SCHED 33
-#define OP_IOPRIO 34
-#define OP_AFFINITY 35
-#define OP_MEMPOLICY 36
-#define OP_SETSID 37
-#define OP_NO_NEW_PRIVS 38
-#define OP_SECCOMP 39
-#define OP_CAP_BOUNDING 40
-#define OP_SET_GROUPS 41
-#define OP_SET_GID 42
-#define OP_SET_UID 43
-#define OP_CAPSET 44
-#define OP_AMBIENT 45
-#define OP_UMASK 46
-#define OP_CLOSE_SETUP_FDS 47
-#define OP_MKDIR 48
-#define OP_CHDIR 49
-#define OP_LOOKUP_EXEC 50
-#define OP_DEFAULT_HOME 51
-#define OP_EXEC 52
-#define OP_LAST 52
+#define OP_OPEN_MOUNT_SOURCES 4
+#define OP_JOIN_NAMESPACES 5
+#define OP_SETNS_FD 6
+#define OP_UNSHARE 7
+#define OP_FORK 8
+#define OP_PROC_WRITE 9
+#define OP_ROOT_PROPAGATION 10
+#define OP_PREPARE_ROOTFS 11
+#define OP_MOUNT_GUARD 12
+#define OP_BIND 13
+#define OP_MOUNT_FS 14
+#define OP_SET_ATTR 15
+#define OP_MKNOD 16
+#define OP_BIND_DEVICE 17
+#define OP_SYMLINK 18
+#define OP_MASK 19
+#define OP_READONLY 20
+#define OP_ROOT_READONLY 21
+#define OP_PIVOT_ROOT 22
+#define OP_MOVE_ROOT 23
+#define OP_CHROOT 24
+#define OP_OPEN_ROOT 25
+#define OP_CONSOLE 26
+#define OP_CTTY 27
+#define OP_RUN_HOOK 28
+#define OP_SET_HOSTNAME 29
+#define OP_SET_DOMAINNAME 30
+#define OP_KEYRING 31
+#define OP_SET_RLIMIT 32
+#define OP_PERSONALITY 33
+#define OP_SCHED 34
+#define OP_IOPRIO 35
+#define OP_AFFINITY 36
+#define OP_MEMPOLICY 37
+#define OP_SETSID 38
+#define OP_NO_NEW_PRIVS 39
+#define OP_SECCOMP 40
+#define OP_CAP_BOUNDING 41
+#define OP_SET_GROUPS 42
+#define OP_SET_GID 43
+#define OP_SET_UID 44
+#define OP_CAPSET 45
+#define OP_AMBIENT 46
+#define OP_UMASK 47
+#define OP_CLOSE_SETUP_FDS 48
+#define OP_MKDIR 49
+#define OP_CHDIR 50
+#define OP_LOOKUP_EXEC 51
+#define OP_DEFAULT_HOME 52
+#define OP_EXEC 53
+#define OP_LAST 53
 
 /* each operation's arguments: 'i' integer, 's' string or bytes, 'v' list of strings */
 static const char *const op_signature[OP_LAST + 1] = {
 	[OP_SYNC] = "i",
 	[OP_REPORT_CREATED] = "",
 	[OP_WAIT_START] = "i",
+	[OP_OPEN_MOUNT_SOURCES] = "vs",
 	[OP_JOIN_NAMESPACES] = "vsv",
 	[OP_SETNS_FD] = "ii",
 	[OP_UNSHARE] = "i",
@@ -100,7 +102,7 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_ROOT_PROPAGATION] = "i",
 	[OP_PREPARE_ROOTFS] = "ssi",
 	[OP_MOUNT_GUARD] = "sv",
-	[OP_BIND] = "ssiiiiiiiiiii",
+	[OP_BIND] = "ssiiiiiiiiiiii",
 	[OP_MOUNT_FS] = "sssviiiiii",
 	[OP_SET_ATTR] = "siii",
 	[OP_MKNOD] = "siiiii",
@@ -146,6 +148,7 @@ static const char *const op_signature[OP_LAST + 1] = {
 /* argument positions, by name */
 enum { SYNC_tag };
 enum { WAIT_START_fifoFd };
+enum { OPEN_MOUNT_SOURCES_sources, OPEN_MOUNT_SOURCES_recursive };
 enum { JOIN_NAMESPACES_paths, JOIN_NAMESPACES_types, JOIN_NAMESPACES_names };
 enum { SETNS_FD_pidfd, SETNS_FD_types };
 enum { UNSHARE_flags };
@@ -153,7 +156,7 @@ enum { PROC_WRITE_path, PROC_WRITE_data };
 enum { ROOT_PROPAGATION_flags };
 enum { PREPARE_ROOTFS_rootfs, PREPARE_ROOTFS_parentMount, PREPARE_ROOTFS_bindOntoItself };
 enum { MOUNT_GUARD_dir, MOUNT_GUARD_allowed };
-enum { BIND_source, BIND_dest, BIND_recursive, BIND_set, BIND_clear, BIND_recursiveSet, BIND_recursiveClear, BIND_propagation, BIND_propagationRecursive, BIND_resolve, BIND_procPolicy, BIND_explicitClear, BIND_atimeRequested };
+enum { BIND_source, BIND_dest, BIND_recursive, BIND_set, BIND_clear, BIND_recursiveSet, BIND_recursiveClear, BIND_propagation, BIND_propagationRecursive, BIND_resolve, BIND_procPolicy, BIND_explicitClear, BIND_atimeRequested, BIND_sourceSlot };
 enum { MOUNT_FS_fstype, MOUNT_FS_source, MOUNT_FS_dest, MOUNT_FS_params, MOUNT_FS_set, MOUNT_FS_clear, MOUNT_FS_propagation, MOUNT_FS_resolve, MOUNT_FS_procPolicy, MOUNT_FS_modeFromTarget };
 enum { SET_ATTR_dest, SET_ATTR_set, SET_ATTR_clear, SET_ATTR_recursive };
 enum { MKNOD_path, MKNOD_mode, MKNOD_major, MKNOD_minor, MKNOD_uid, MKNOD_gid };

@@ -266,6 +266,40 @@ class RuncMountsTest extends ContainerTest {
         }
     }
 
+    /** Case 14: a source inside the rootfs that an earlier mount of the config covers is seen covered. */
+    @Test
+    void sourcesInsideTheRootfsResolveInConfigOrder() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.addMount("/x", "tmpfs", "tmpfs").bindMount(b0(id).toString(), "/y", "bind")
+                .args("/bin/jrun-probe", "stat", "/y/underneath", "/x/underneath"));
+        Files.createDirectories(b.rootfs().resolve("x"));
+        Files.writeString(b.rootfs().resolve("x/underneath"), "hidden by the tmpfs");
+        Map<String, Object> p = jrun("run", "--bundle", b.dir().toString(), id).ok().json();
+        assertEquals("ENOENT", get(p, "/x/underneath", "errno"));
+        assertEquals("ENOENT", get(p, "/y/underneath", "errno"), "/y is the tmpfs, mounted first");
+    }
+
+    /** Where bundle(id, ...) puts the rootfs's /x. */
+    private Path b0(String id) {
+        return work.resolve("bundle-" + id).resolve("rootfs").resolve("x");
+    }
+
+    /** Case 8: a bind source only the host's root may open is opened by the runtime and handed in. */
+    @Test
+    void aSourceTheUserNamespaceMayNotOpenIsHandedIn() throws Exception {
+        Path secret = Files.createDirectories(work.resolve("secret"));
+        Files.writeString(secret.resolve("f"), "x");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        String id = newId();
+        Bundle b = bundle(id, c -> c.addNamespace("user").uidMappings(new LinuxIDMapping(0L, 100000L, 65536L))
+                .gidMappings(new LinuxIDMapping(0L, 100000L, 65536L)).bindMount(secret.toString(), "/secret", "bind")
+                .args("/bin/jrun-probe", "stat", "/secret"));
+        Files.createDirectories(b.rootfs().resolve("secret"));
+        Map<String, Object> p = jrun("run", "--bundle", b.dir().toString(), id).ok().json();
+        assertEquals("dir", get(p, "/secret", "type"));
+        assertEquals("0700", get(p, "/secret", "mode_octal"), "the host directory itself, not the mount point");
+    }
+
     private static void assertOptions(Map<String, Object> probe, String mountPoint, String... expected) {
         java.util.Set<String> got = new java.util.TreeSet<>(FilesystemTest.options(FilesystemTest.mountAt(probe, mountPoint)));
         assertEquals(new java.util.TreeSet<>(java.util.List.of(expected)), got, mountPoint);

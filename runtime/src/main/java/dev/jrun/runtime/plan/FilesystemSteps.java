@@ -149,7 +149,8 @@ final class FilesystemSteps {
             String source = Paths.source(c.ctx.container().bundle(), m.source());
             c.add(new Step.Bind(source, Paths.inRoot(dest), MountOptions.parse(m.options()).recursiveBind(), o.set(),
                     o.clear(), o.recursiveSet(), o.recursiveClear(), o.propagation(), o.propagationRecursive(),
-                    resolve, ProcGuard.IF_SOURCE_IS_PROCFS, o.explicitClear(), o.atimeRequested()),
+                    resolve, ProcGuard.IF_SOURCE_IS_PROCFS, o.explicitClear(), o.atimeRequested(),
+                    c.sourceSlots.getOrDefault(m, -1)),
                     "mount " + source + " on " + where);
             return;
         }

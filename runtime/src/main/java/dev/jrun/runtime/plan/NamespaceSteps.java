@@ -22,6 +22,7 @@ final class NamespaceSteps {
         initialAffinity(c);
         c.add(new Step.Sync(Wire.SYNC_CGROUP), "join the container's cgroup");
         oomScoreAdj(c);
+        openMountSources(c);
         List<String> paths = new java.util.ArrayList<>();
         List<String> names = new java.util.ArrayList<>();
         java.io.ByteArrayOutputStream types = new java.io.ByteArrayOutputStream();
@@ -70,6 +71,30 @@ final class NamespaceSteps {
             c.add(new Step.SetUid(0), "become root in the user namespace");
         }
         c.add(new Step.Fork(), "start the container process");
+    }
+
+    /**
+     * With a user namespace, the container's root may not be allowed to open a bind source the
+     * runtime can (a directory only host root may enter): clone every source while still outside
+     * it, for jrun-init to fall back on.  Only a fallback: a source resolves inside the container's
+     * mount namespace when it can, so it sees what the config mounted before it.
+     */
+    private static void openMountSources(Compilation c) {
+        if (!c.linux.hasNamespace(NamespaceType.USER.type) || c.spec.mounts() == null) {
+            return;
+        }
+        List<String> sources = new java.util.ArrayList<>();
+        java.io.ByteArrayOutputStream recursive = new java.io.ByteArrayOutputStream();
+        for (dev.jrun.spec.model.Mount m : c.spec.mounts()) {
+            if (FilesystemSteps.isBind(m) && !"cgroup".equals(m.type()) && !"cgroup2".equals(m.type())) {
+                c.sourceSlots.put(m, sources.size());
+                sources.add(Paths.source(c.ctx.container().bundle(), m.source()));
+                recursive.write(dev.jrun.spec.linux.MountOptions.parse(m.options()).recursiveBind() ? 1 : 0);
+            }
+        }
+        if (!sources.isEmpty()) {
+            c.add(new Step.OpenMountSources(sources, recursive.toByteArray()), "open the bind mount sources");
+        }
     }
 
     /** exec: every namespace of the container at once, through a pidfd of its init. */

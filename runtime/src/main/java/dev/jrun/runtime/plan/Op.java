@@ -8,6 +8,7 @@ public enum Op {
     SYNC,
     REPORT_CREATED,
     WAIT_START,
+    OPEN_MOUNT_SOURCES,
     JOIN_NAMESPACES,
     SETNS_FD,
     UNSHARE,

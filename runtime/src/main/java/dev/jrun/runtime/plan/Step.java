@@ -63,6 +63,17 @@ public sealed interface Step {
         public void encode(Args out) { out.v(paths).bytes(types).v(names); }
     }
 
+    /**
+     * Clone the bind sources' trees now, while jrun-init is still the runtime's root in the
+     * runtime's namespaces: a source the container's user namespace may not open is mounted from
+     * these (a Bind's sourceSlot indexes them), as runc hands such sources in.  recursive: one
+     * byte per source, 1 for rbind.
+     */
+    record OpenMountSources(List<String> sources, byte[] recursive) implements Step {
+        public Op op() { return Op.OPEN_MOUNT_SOURCES; }
+        public void encode(Args out) { out.v(sources).bytes(recursive); }
+    }
+
     /** Join every namespace in types (CLONE_NEW* flags) of the process pidfd names, at once. */
     record SetnsFd(long pidfd, long types) implements Step {
         public Op op() { return Op.SETNS_FD; }
@@ -115,14 +126,16 @@ public sealed interface Step {
      * type; resolve a {@link Resolve} mode; procPolicy a {@link ProcGuard} value.  If the
      * source has flags locked (a less privileged mount namespace), set/clear are retried with
      * them kept, unless one is in explicitClear or atimeRequested asks for another atime mode.
+     * sourceSlot: the {@link OpenMountSources} clone to use if the container may not open the
+     * source itself, or -1.
      */
     record Bind(String source, String dest, boolean recursive, long set, long clear, long recursiveSet,
             long recursiveClear, long propagation, boolean propagationRecursive, long resolve, long procPolicy,
-            long explicitClear, boolean atimeRequested) implements Step {
+            long explicitClear, boolean atimeRequested, long sourceSlot) implements Step {
         public Op op() { return Op.BIND; }
         public void encode(Args out) {
             out.s(source).s(dest).b(recursive).i(set).i(clear).i(recursiveSet).i(recursiveClear).i(propagation)
-                    .b(propagationRecursive).i(resolve).i(procPolicy).i(explicitClear).b(atimeRequested);
+                    .b(propagationRecursive).i(resolve).i(procPolicy).i(explicitClear).b(atimeRequested).i(sourceSlot);
         }
     }
 
