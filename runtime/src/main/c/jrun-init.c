@@ -77,6 +77,7 @@ static int sync_fd = -1;        /* closed once the container is reported created
 static int proc_fd = -1;        /* the host's /proc, verified, opened before any namespace change */
 static int root_fd = -1;        /* the container rootfs (bind mount of itself), O_PATH */
 static int devnull_fd = -1;     /* verified char 1:3, for masking files */
+static int shared_mask = -1;    /* the read-only tmpfs every masked directory shows */
 static int console_peer = -1;   /* the pty peer when the container has a terminal */
 static char *ack_payload;       /* payload of the last ACK (state JSON for hooks) */
 static uint32_t ack_len;
@@ -907,14 +908,26 @@ static void op_mask(const struct step *st)
 	if (fstat(target, &sb) < 0)
 		FAIL("stat it");
 	if (S_ISDIR(sb.st_mode)) {
-		int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
-		if (fsfd < 0 || fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		/*
+		 * Every masked directory shows the same read-only tmpfs (runc does this too: one
+		 * superblock instead of one per directory, on nodes that run many containers).
+		 */
+		int mnt = shared_mask >= 0 ? open_tree(shared_mask, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH) : -1;
+		if (mnt < 0) {
+			int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
+			if (fsfd < 0 || fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+				FAIL("mask %s", dest);
+			mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+			close(fsfd);
+			if (mnt < 0)
+				FAIL("mask %s", dest);
+		}
+		if (attach(mnt, target) < 0)
 			FAIL("mask %s", dest);
-		int mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
-		if (mnt < 0 || attach(mnt, target) < 0)
-			FAIL("mask %s", dest);
-		close(mnt);
-		close(fsfd);
+		if (shared_mask < 0)
+			shared_mask = mnt;
+		else
+			close(mnt);
 	} else {
 		int tree = open_tree(devnull_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 		if (tree < 0)
@@ -1178,8 +1191,25 @@ static void op_pivot_root(void)
 		FAIL("chdir /");
 }
 
-static void op_move_root(void)
+/*
+ * --no-pivot keeps the old root's mounts reachable in the mount namespace, and a fully visible
+ * procfs or sysfs there would let the container mount a fresh, unmasked one (the kernel refuses
+ * that only while no full one is visible).  So the ones the plan names go first: detached, or
+ * where that is not allowed, covered by an empty tmpfs.
+ */
+static void op_move_root(const struct step *st)
 {
+	for (char **p = V(st, MOVE_ROOT_hideMounts); *p; p++) {
+		if (mount(NULL, *p, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue;   /* under one already detached */
+			FAIL("make %s a slave", *p);
+		}
+		if (umount2(*p, MNT_DETACH) < 0) {
+			if ((errno != EINVAL && errno != EPERM) || mount("tmpfs", *p, "tmpfs", 0, NULL) < 0)
+				FAIL("hide %s", *p);
+		}
+	}
 	if (fchdir(root_fd) < 0)
 		FAIL("chdir to rootfs");
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
@@ -1586,7 +1616,7 @@ static void run_step(const struct step *st)
 		op_pivot_root();
 		break;
 	case OP_MOVE_ROOT:
-		op_move_root();
+		op_move_root(st);
 		break;
 	case OP_CHROOT:
 		if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
@@ -1696,6 +1726,9 @@ static void run_step(const struct step *st)
 			if (source_trees[i] >= 0)
 				close(source_trees[i]);
 		nsource_trees = 0;
+		if (shared_mask >= 0)
+			close(shared_mask);
+		shared_mask = -1;
 		if (root_fd >= 0)
 			close(root_fd);
 		if (proc_fd >= 0)

@@ -112,7 +112,7 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_READONLY] = "s",
 	[OP_ROOT_READONLY] = "",
 	[OP_PIVOT_ROOT] = "",
-	[OP_MOVE_ROOT] = "",
+	[OP_MOVE_ROOT] = "v",
 	[OP_CHROOT] = "",
 	[OP_OPEN_ROOT] = "",
 	[OP_CONSOLE] = "iiiiii",
@@ -164,6 +164,7 @@ enum { BIND_DEVICE_hostPath, BIND_DEVICE_dest };
 enum { SYMLINK_target, SYMLINK_path };
 enum { MASK_path };
 enum { READONLY_path };
+enum { MOVE_ROOT_hideMounts };
 enum { CONSOLE_socketFd, CONSOLE_rows, CONSOLE_cols, CONSOLE_uid, CONSOLE_gid, CONSOLE_bindDevConsole };
 enum { RUN_HOOK_name, RUN_HOOK_path, RUN_HOOK_args, RUN_HOOK_env, RUN_HOOK_timeoutSeconds, RUN_HOOK_inRootfs };
 enum { SET_HOSTNAME_name };

@@ -300,6 +300,33 @@ class RuncMountsTest extends ContainerTest {
         assertEquals("0700", get(p, "/secret", "mode_octal"), "the host directory itself, not the mount point");
     }
 
+    /** Case 15: masked directories share one read-only tmpfs. */
+    @Test
+    void maskedDirectoriesShareOneTmpfs() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.maskedPaths("/secret-a", "/secret-b", "/proc/kcore")
+                .args("/bin/jrun-probe", "stat", "/secret-a", "/secret-b"));
+        Files.createDirectories(b.rootfs().resolve("secret-a"));
+        Files.createDirectories(b.rootfs().resolve("secret-b"));
+        Map<String, Object> p = jrun("run", "--bundle", b.dir().toString(), id).ok().json();
+        assertEquals(number(get(p, "/secret-a", "dev_minor")), number(get(p, "/secret-b", "dev_minor")), "one superblock");
+        assertEquals(number(get(p, "/secret-a", "dev_major")), number(get(p, "/secret-b", "dev_major")));
+    }
+
+    /** Case 16: with --no-pivot, no fully visible procfs is left for a nested namespace to mount anew. */
+    @Test
+    void noPivotLeavesNoProcfsToMountAnew() throws Exception {
+        String id = newId();
+        // docker's default capabilities: enough to map root in a nested user namespace
+        Bundle b = bundle(id, c -> c.capabilities("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SETFCAP",
+                "CAP_SETUID", "CAP_SETGID", "CAP_SYS_CHROOT", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER")
+                .args("/bin/sh", "-c", "unshare -mrpf sh -c 'mount -t proc none /proc; echo mounted=$?' 2>&1"));
+        Result r = jrun("run", "--no-pivot", "--bundle", b.dir().toString(), id);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("permission denied"), r.out());
+        assertTrue(r.out().contains("mounted=1"), "the nested procfs mount was refused: " + r.out());
+    }
+
     private static void assertOptions(Map<String, Object> probe, String mountPoint, String... expected) {
         java.util.Set<String> got = new java.util.TreeSet<>(FilesystemTest.options(FilesystemTest.mountAt(probe, mountPoint)));
         assertEquals(new java.util.TreeSet<>(java.util.List.of(expected)), got, mountPoint);

@@ -128,7 +128,8 @@ final class Creator {
             InitPlan plan = PlanCompiler.compile(spec, new PlanContext(
                     new PlanContext.Container(id, bundle.dir(), bundle.rootfs(), parentMountToPrivatize(spec)),
                     new PlanContext.Invocation(options.noPivot(), options.noNewKeyring(), consoleChild, fifoChild),
-                    new PlanContext.Host(facts.hasKcore(), cgroup.view(), facts.appArmorExecAttr(), facts.selinux()),
+                    new PlanContext.Host(facts.hasKcore(), cgroup.view(), facts.appArmorExecAttr(), facts.selinux(),
+                            options.noPivot() ? host.fullProcAndSysMountsOutside(bundle.rootfs()) : null),
                     seccomp == null ? null : seccomp.program()));
             if (debug != null) {
                 debug.accept("create " + id + ": jrun-init plan:\n" + plan.render());

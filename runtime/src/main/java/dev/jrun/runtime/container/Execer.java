@@ -76,7 +76,8 @@ final class Execer {
             int consoleChild = consoleFd >= 0 ? executor.pass(consoleFd) : -1;
             PlanContext ctx = new PlanContext(new PlanContext.Container(id, Path.of(state.bundle()),
                     Path.of(state.rootfs()), ""), new PlanContext.Invocation(false, false, consoleChild, -1),
-                    new PlanContext.Host(false, null, host.facts().appArmorExecAttr(), host.facts().selinux()), seccomp);
+                    new PlanContext.Host(false, null, host.facts().appArmorExecAttr(), host.facts().selinux(), null),
+                    seccomp);
             InitPlan plan = PlanCompiler.compileExec(container, process, ctx,
                     new PlanCompiler.ExecContext(pidfdChild, namespaceFlags(container)));
             List<CgroupManager> cgroups = cgroups(state);

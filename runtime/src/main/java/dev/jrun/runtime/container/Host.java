@@ -7,6 +7,7 @@ import dev.jrun.runtime.linux.Syscalls;
 import dev.jrun.runtime.process.Executor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,6 +57,9 @@ public interface Host {
      * @return false when it is gone or something else is mounted there now
      */
     boolean detachMount(String mountId, String mountPoint) throws NativeException;
+
+    /** Mount points of whole procfs and sysfs mounts outside dir, deepest first (what --no-pivot hides). */
+    List<String> fullProcAndSysMountsOutside(Path dir) throws IOException;
 
     /** The mount point of the mount that holds path. */
     String mountPointOf(Path path) throws IOException;

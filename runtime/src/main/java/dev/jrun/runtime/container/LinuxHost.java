@@ -95,6 +95,11 @@ public final class LinuxHost implements Host {
     }
 
     @Override
+    public java.util.List<String> fullProcAndSysMountsOutside(Path dir) throws IOException {
+        return Mountinfo.fullProcAndSysMountsOutside(dir);
+    }
+
+    @Override
     public String mountPointOf(Path path) throws IOException {
         return Mountinfo.mountPointOf(path);
     }

@@ -23,6 +23,26 @@ final class Mountinfo {
         return mounts;
     }
 
+    /** Whole (root "/") procfs and sysfs mounts whose mount point is not under dir, deepest first. */
+    static java.util.List<String> fullProcAndSysMountsOutside(Path dir) throws IOException {
+        Path real = dir.toRealPath();
+        java.util.List<String> points = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            int dash = java.util.Arrays.asList(f).indexOf("-");
+            if (dash < 0 || dash + 1 >= f.length || !f[3].equals("/")) {
+                continue;
+            }
+            String fstype = f[dash + 1];
+            String mp = unescape(f[4]);
+            if ((fstype.equals("proc") || fstype.equals("sysfs")) && !Path.of(mp).startsWith(real)) {
+                points.add(mp);
+            }
+        }
+        points.sort((a, b) -> Integer.compare(b.length(), a.length()));
+        return points;
+    }
+
     /** mountinfo escapes space, tab, newline and backslash as octal. */
     private static String unescape(String s) {
         if (s.indexOf('\\') < 0) {

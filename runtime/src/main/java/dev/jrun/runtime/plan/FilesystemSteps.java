@@ -86,7 +86,7 @@ final class FilesystemSteps {
             // never --no-pivot's MS_MOVE here: that would move the rootfs over the caller's own /
             c.add(new Step.Chroot(), "chroot to " + container.rootfs());
         } else if (c.ctx.invocation().noPivot()) {
-            c.add(new Step.MoveRoot(), "move the rootfs to / (--no-pivot)");
+            c.add(new Step.MoveRoot(c.ctx.host().fullProcAndSysMounts()), "move the rootfs to / (--no-pivot)");
         } else {
             c.add(new Step.PivotRoot(), "pivot_root to " + container.rootfs());
         }

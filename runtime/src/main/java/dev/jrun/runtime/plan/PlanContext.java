@@ -1,6 +1,7 @@
 package dev.jrun.runtime.plan;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Everything about this host and this invocation that the plan depends on, gathered by the
@@ -36,8 +37,14 @@ public record PlanContext(Container container, Invocation invocation, Host host,
      * @param appArmorExecAttr the /proc/self/attr file that sets the AppArmor profile for exec
      *     ("attr/apparmor/exec" or "attr/exec"), or null when AppArmor is not enabled
      * @param selinux whether SELinux is enabled
+     * @param fullProcAndSysMounts mount points of whole procfs and sysfs mounts outside the rootfs
+     *     (what --no-pivot must hide), deepest first
      */
-    public record Host(boolean hasKcore, CgroupView cgroups, String appArmorExecAttr, boolean selinux) {
+    public record Host(boolean hasKcore, CgroupView cgroups, String appArmorExecAttr, boolean selinux,
+            List<String> fullProcAndSysMounts) {
+        public Host {
+            fullProcAndSysMounts = fullProcAndSysMounts == null ? List.of() : List.copyOf(fullProcAndSysMounts);
+        }
     }
 
     /** A seccomp filter as the kernel loads it. */

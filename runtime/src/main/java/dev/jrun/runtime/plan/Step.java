@@ -198,10 +198,13 @@ public sealed interface Step {
         public void encode(Args out) { }
     }
 
-    /** --no-pivot: MS_MOVE the rootfs onto / and chroot into it. */
-    record MoveRoot() implements Step {
+    /**
+     * --no-pivot: MS_MOVE the rootfs onto / and chroot into it, after detaching (or covering)
+     * hideMounts, the fully visible procfs and sysfs mounts outside it.
+     */
+    record MoveRoot(List<String> hideMounts) implements Step {
         public Op op() { return Op.MOVE_ROOT; }
-        public void encode(Args out) { }
+        public void encode(Args out) { out.v(hideMounts); }
     }
 
     /** Without a mount namespace of its own, the container is confined to the rootfs by chroot. */

@@ -178,7 +178,7 @@ class ContainersTest {
                 new dev.jrun.runtime.plan.PlanContext.Container("c1", bundle, bundle.resolve("rootfs"), ""),
                 new dev.jrun.runtime.plan.PlanContext.Invocation(false, false, -1, 5),
                 new dev.jrun.runtime.plan.PlanContext.Host(false,
-                        new dev.jrun.runtime.plan.CgroupView("/fake", true, List.of()), null, false), null);
+                        new dev.jrun.runtime.plan.CgroupView("/fake", true, List.of()), null, false, null), null);
         var plan = dev.jrun.runtime.plan.PlanCompiler.compile(spec, ctx);
         for (int i = 0; i < plan.entries().size(); i++) {
             if (plan.entries().get(i).step() instanceof dev.jrun.runtime.plan.Step.RunHook h

@@ -185,6 +185,11 @@ final class FakeHost implements Host {
     }
 
     @Override
+    public List<String> fullProcAndSysMountsOutside(Path dir) {
+        return List.of("/proc");
+    }
+
+    @Override
     public String mountPointOf(Path path) {
         return "/";
     }

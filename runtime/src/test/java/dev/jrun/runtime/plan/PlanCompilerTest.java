@@ -33,7 +33,7 @@ class PlanCompilerTest {
                         "/sys/fs/cgroup/systemd/c1")));
         return new PlanContext(new PlanContext.Container("c1", Path.of("/b"), Path.of("/b/rootfs"), ""),
                 new PlanContext.Invocation(noPivot, false, terminal ? 6 : -1, 5),
-                new PlanContext.Host(true, v1, null, false), null);
+                new PlanContext.Host(true, v1, null, false, noPivot ? List.of("/sys", "/proc") : null), null);
     }
 
     static Spec load(String name) throws Exception {
