@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -45,6 +46,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -731,6 +733,85 @@ static void fs_context_log(int fsfd, char *buf, size_t size)
 	}
 }
 
+/*
+ * tmpcopyup: copies the tree under src into the (still detached) new filesystem dst, keeping
+ * owners, modes, times and extended attributes, as runc and crun do for podman's --tmpfs and
+ * --read-only.  Symlinks are copied as links, never followed; a hard link becomes a copy.
+ */
+static void copy_xattrs(int from, int to)
+{
+	char names[4096], value[4096];
+	ssize_t n = flistxattr(from, names, sizeof names);
+	for (ssize_t i = 0; n > 0 && i < n; i += (ssize_t)strlen(names + i) + 1) {
+		ssize_t len = fgetxattr(from, names + i, value, sizeof value);
+		if (len >= 0 && fsetxattr(to, names + i, value, (size_t)len, 0) < 0 && errno != ENOTSUP)
+			FAIL("copy the extended attribute %s", names + i);
+	}
+}
+
+static void copy_tree(int src, int dst, int depth)
+{
+	int dirfd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dirfd < 0 ? NULL : fdopendir(dirfd);
+	struct dirent *e;
+	if (!d || depth > 128)
+		FAIL("tmpcopyup: read the directory");
+	while ((errno = 0, e = readdir(d))) {
+		struct stat sb;
+		const char *name = e->d_name;
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		if (fstatat(src, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+			FAIL("tmpcopyup: stat %s", name);
+		if (S_ISDIR(sb.st_mode)) {
+			if (mkdirat(dst, name, sb.st_mode & 07777) < 0)
+				FAIL("tmpcopyup: make %s", name);
+			int s2 = openat(src, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int d2 = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (s2 < 0 || d2 < 0)
+				FAIL("tmpcopyup: open %s", name);
+			copy_tree(s2, d2, depth + 1);
+			close(s2);
+			close(d2);
+		} else if (S_ISREG(sb.st_mode)) {
+			int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			int out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, sb.st_mode & 07777);
+			char buf[65536];
+			ssize_t n;
+			if (in < 0 || out < 0)
+				FAIL("tmpcopyup: open %s", name);
+			while ((n = read(in, buf, sizeof buf)) > 0)
+				if (write_all(out, buf, (size_t)n) < 0)
+					FAIL("tmpcopyup: write %s", name);
+			if (n < 0)
+				FAIL("tmpcopyup: read %s", name);
+			copy_xattrs(in, out);
+			close(in);
+			close(out);
+		} else if (S_ISLNK(sb.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t len = readlinkat(src, name, target, sizeof target - 1);
+			if (len < 0)
+				FAIL("tmpcopyup: read the link %s", name);
+			target[len] = '\0';
+			if (symlinkat(target, dst, name) < 0)
+				FAIL("tmpcopyup: link %s", name);
+		} else if (mknodat(dst, name, sb.st_mode, sb.st_rdev) < 0) {
+			FAIL("tmpcopyup: make the node %s", name);
+		}
+		if (fchownat(dst, name, sb.st_uid, sb.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+			FAIL("tmpcopyup: chown %s", name);
+		if (!S_ISLNK(sb.st_mode) && fchmodat(dst, name, sb.st_mode & 07777, 0) < 0)
+			FAIL("tmpcopyup: chmod %s", name);
+		struct timespec times[2] = { sb.st_atim, sb.st_mtim };
+		if (utimensat(dst, name, times, AT_SYMLINK_NOFOLLOW) < 0)
+			FAIL("tmpcopyup: set the times of %s", name);
+	}
+	if (errno)
+		FAIL("tmpcopyup: read the directory");
+	closedir(d);
+}
+
 static void fsconfig_param(int fsfd, char *param)
 {
 	char log[1024];
@@ -792,6 +873,12 @@ static void op_mount_fs(const struct step *st)
 	if (mnt < 0)
 		FAIL_STEP();
 	close(fsfd);
+	if (I(st, MOUNT_FS_copyUp)) {
+		/* the new root directory takes the covered one's owner and mode too */
+		if (fstat(target, &sb) < 0 || fchownat(mnt, "", sb.st_uid, sb.st_gid, AT_EMPTY_PATH) < 0)
+			FAIL("tmpcopyup: chown the new root");
+		copy_tree(target, mnt, 0);
+	}
 	struct attrs at = { .set = (uint64_t)I(st, MOUNT_FS_set), .clr = (uint64_t)I(st, MOUNT_FS_clear),
 			    .propagation = (uint64_t)I(st, MOUNT_FS_propagation) };
 	finish_mount(mnt, target, &at);

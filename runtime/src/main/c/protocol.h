@@ -103,7 +103,7 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_PREPARE_ROOTFS] = "ssi",
 	[OP_MOUNT_GUARD] = "sv",
 	[OP_BIND] = "ssiiiiiiiiiiii",
-	[OP_MOUNT_FS] = "sssviiiiii",
+	[OP_MOUNT_FS] = "sssviiiiiii",
 	[OP_SET_ATTR] = "siii",
 	[OP_MKNOD] = "siiiii",
 	[OP_BIND_DEVICE] = "ss",
@@ -157,7 +157,7 @@ enum { ROOT_PROPAGATION_flags };
 enum { PREPARE_ROOTFS_rootfs, PREPARE_ROOTFS_parentMount, PREPARE_ROOTFS_bindOntoItself };
 enum { MOUNT_GUARD_dir, MOUNT_GUARD_allowed };
 enum { BIND_source, BIND_dest, BIND_recursive, BIND_set, BIND_clear, BIND_recursiveSet, BIND_recursiveClear, BIND_propagation, BIND_propagationRecursive, BIND_resolve, BIND_procPolicy, BIND_explicitClear, BIND_atimeRequested, BIND_sourceSlot };
-enum { MOUNT_FS_fstype, MOUNT_FS_source, MOUNT_FS_dest, MOUNT_FS_params, MOUNT_FS_set, MOUNT_FS_clear, MOUNT_FS_propagation, MOUNT_FS_resolve, MOUNT_FS_procPolicy, MOUNT_FS_modeFromTarget };
+enum { MOUNT_FS_fstype, MOUNT_FS_source, MOUNT_FS_dest, MOUNT_FS_params, MOUNT_FS_set, MOUNT_FS_clear, MOUNT_FS_propagation, MOUNT_FS_resolve, MOUNT_FS_procPolicy, MOUNT_FS_modeFromTarget, MOUNT_FS_copyUp };
 enum { SET_ATTR_dest, SET_ATTR_set, SET_ATTR_clear, SET_ATTR_recursive };
 enum { MKNOD_path, MKNOD_mode, MKNOD_major, MKNOD_minor, MKNOD_uid, MKNOD_gid };
 enum { BIND_DEVICE_hostPath, BIND_DEVICE_dest };

@@ -10,6 +10,7 @@
  *   jrun-probe [info] [--sysctl NAME]...   one JSON object describing the process
  *   jrun-probe stat PATH...                lstat results keyed by path
  *   jrun-probe read PATH                   file content (or errno)
+ *   jrun-probe getxattr PATH NAME          an extended attribute's value (or errno)
  *   jrun-probe write PATH DATA             try to write DATA to PATH
  *   jrun-probe mount-umount PATH [detach]  try umount2(PATH) and report errno
  *   jrun-probe syscall [--inline] NAME ARGS...
@@ -52,6 +53,7 @@
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 
 #ifndef __NR_clone3
 #define __NR_clone3 435
@@ -821,6 +823,23 @@ static int mode_stat(int argc, char **argv)
     return 0;
 }
 
+static int mode_getxattr(const char *path, const char *name)
+{
+    char value[4096];
+    ssize_t n = lgetxattr(path, name, value, sizeof(value));
+
+    jo_begin(NULL);
+    j_str("path", path);
+    j_str("name", name);
+    j_bool("ok", n >= 0);
+    if (n >= 0)
+        j_strn("value", value, (size_t)n);
+    else
+        j_errno(errno);
+    jo_end();
+    return n >= 0 ? 0 : 1;
+}
+
 static int mode_read(const char *path)
 {
     size_t len;
@@ -1252,7 +1271,7 @@ static int mode_spin(int argc, char **argv)
 
 static int usage(void)
 {
-    fputs("usage: jrun-probe [info] [--sysctl NAME]... | stat PATH... | read PATH |\n"
+    fputs("usage: jrun-probe [info] [--sysctl NAME]... | stat PATH... | read PATH | getxattr PATH NAME |\n"
           "       write PATH DATA | mount-umount PATH [detach|force] |\n"
           "       syscall [--inline] NAME ARGS... | sleep SECONDS [--trap] | exit CODE |\n"
           "       alloc MIB [HOLD] | fork N [HOLD] | spin SECONDS\n", stderr);
@@ -1273,6 +1292,8 @@ int main(int argc, char **argv)
         rc = mode_info(argc, argv);
     else if (strcmp(mode, "stat") == 0)
         rc = mode_stat(nargs, args);
+    else if (strcmp(mode, "getxattr") == 0 && nargs == 2)
+        rc = mode_getxattr(args[0], args[1]);
     else if (strcmp(mode, "read") == 0 && nargs == 1)
         rc = mode_read(args[0]);
     else if (strcmp(mode, "write") == 0 && nargs == 2)

@@ -190,7 +190,8 @@ class MainTest {
         assertEquals(0, r.status());
         assertTrue(r.out().startsWith("{\n    \"ociVersionMin\": \"1.0.0\",\n    \"ociVersionMax\": \"1.3.0\","), r.out());
         assertTrue(r.out().contains("\"rbind\""));
-        assertTrue(!r.out().contains("\"tmpcopyup\""), "tmpcopyup is not implemented");
+        assertTrue(r.out().contains("\"tmpcopyup\""), "tmpcopyup is implemented");
+        assertTrue(!r.out().contains("\"ridmap\""), "id-mapped mounts are not implemented");
     }
 
     @Test

@@ -327,6 +327,41 @@ class RuncMountsTest extends ContainerTest {
         assertTrue(r.out().contains("mounted=1"), "the nested procfs mount was refused: " + r.out());
     }
 
+    /** Case 3: tmpcopyup fills a new tmpfs with what the directory held: owners, modes, xattrs, links. */
+    @Test
+    void tmpcopyupCopiesTheDirectoryIntoTheTmpfs() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.addMount("/data", "tmpfs", "tmpfs", "tmpcopyup", "nosuid")
+                .args("/bin/sh", "-c", "/bin/jrun-probe stat /data/f /data/sub/g /data/link /data;"
+                        + " /bin/jrun-probe getxattr /data/sub/g user.origin; /bin/jrun-probe read /data/sub/g;"
+                        + " echo written > /data/new"));
+        Path data = Files.createDirectories(b.rootfs().resolve("data/sub"));
+        Path f = Files.writeString(b.rootfs().resolve("data/f"), "file");
+        Files.writeString(data.resolve("g"), "nested");
+        Files.createSymbolicLink(b.rootfs().resolve("data/link"), Path.of("/nowhere"));
+        assertEquals(0, exec(null, java.util.List.of("chown", "1234:5678", f.toString()), 10).status());
+        assertEquals(0, exec(null, java.util.List.of("chmod", "640", f.toString()), 10).status());
+        assertEquals(0, exec(null, java.util.List.of("chmod", "750", b.rootfs().resolve("data").toString()), 10)
+                .status());
+        // on a file root owns: the container's root has no CAP_DAC_OVERRIDE to read 1234's
+        java.nio.file.attribute.UserDefinedFileAttributeView xattrs = Files.getFileAttributeView(data.resolve("g"),
+                java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        xattrs.write("origin", java.nio.ByteBuffer.wrap("image".getBytes()));
+        Result r = jrun("run", "--bundle", b.dir().toString(), id);
+        assertEquals(0, r.status(), r.err());
+        String[] reports = r.out().trim().split("\n");
+        Map<String, Object> stat = dev.jrun.testbundles.Json.parseObject(reports[0]);
+        assertEquals(1234L, number(get(stat, "/data/f", "uid")));
+        assertEquals(5678L, number(get(stat, "/data/f", "gid")));
+        assertEquals("0640", get(stat, "/data/f", "mode_octal"));
+        assertEquals("file", get(stat, "/data/sub/g", "type"));
+        assertEquals("/nowhere", get(stat, "/data/link", "link_target"));
+        assertEquals("0750", get(stat, "/data", "mode_octal"));
+        assertEquals("image", dev.jrun.testbundles.Json.parseObject(reports[1]).get("value"), r.out());
+        assertEquals("nested", dev.jrun.testbundles.Json.parseObject(reports[2]).get("content"));
+        assertFalse(Files.exists(b.rootfs().resolve("data/new")), "writes went to the tmpfs");
+    }
+
     private static void assertOptions(Map<String, Object> probe, String mountPoint, String... expected) {
         java.util.Set<String> got = new java.util.TreeSet<>(FilesystemTest.options(FilesystemTest.mountAt(probe, mountPoint)));
         assertEquals(new java.util.TreeSet<>(java.util.List.of(expected)), got, mountPoint);

@@ -27,7 +27,7 @@ final class CgroupMounts {
         String where = c.ctx.container().rootfs() + dest;
         c.add(new Step.MountFs("tmpfs", "tmpfs", Paths.inRoot(dest), List.of("mode=755"),
                 MountOptions.ATTR_NOSUID | MountOptions.ATTR_NODEV | MountOptions.ATTR_NOEXEC, 0, 0, Resolve.IN_ROOT,
-                ProcGuard.NOT_ON_PROC, false), "mount " + dest + " on " + where);
+                ProcGuard.NOT_ON_PROC, false, false), "mount " + dest + " on " + where);
         for (CgroupView.V1Hierarchy h : view.hierarchies()) {
             hierarchy(c, dest + "/" + h.name(), "cgroup", h.mountOptions(), h.hostDir(), cgroupNs, o, false);
             for (String alias : h.aliases()) {
@@ -48,7 +48,7 @@ final class CgroupMounts {
         long propagation = whole ? o.propagation() : 0L;
         if (cgroupNs) {
             c.add(new Step.MountFs(fsType, "cgroup", Paths.inRoot(dest), selectors, o.set(), o.clear(), propagation,
-                    Resolve.IN_ROOT, ProcGuard.NOT_ON_PROC, false), "mount " + dest + " on " + where);
+                    Resolve.IN_ROOT, ProcGuard.NOT_ON_PROC, false, false), "mount " + dest + " on " + where);
         } else {
             c.add(new Step.Bind(hostDir, Paths.inRoot(dest), false, o.set(), o.clear(), 0, 0, propagation, false,
                     Resolve.IN_ROOT, ProcGuard.NOT_ON_PROC, 0, false, -1), "mount " + hostDir + " on " + where);

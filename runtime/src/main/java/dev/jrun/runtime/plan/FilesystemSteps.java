@@ -169,7 +169,8 @@ final class FilesystemSteps {
         }
         c.add(new Step.MountFs(m.type() == null ? "none" : m.type(), m.source() == null ? "" : m.source(),
                 Paths.inRoot(dest), params, set, o.clear(), o.propagation(), resolve,
-                "proc".equals(m.type()) ? ProcGuard.ALLOWED_ON_PROC : ProcGuard.NOT_ON_PROC, "tmpfs".equals(m.type())),
+                "proc".equals(m.type()) ? ProcGuard.ALLOWED_ON_PROC : ProcGuard.NOT_ON_PROC, "tmpfs".equals(m.type()),
+                "tmpfs".equals(m.type()) && MountOptions.parse(m.options()).copyUp()),
                 "mount " + dest + " on " + where);
         if (o.recursiveSet() != 0 || o.recursiveClear() != 0) {
             c.add(new Step.SetAttr(Paths.inRoot(dest), o.recursiveSet(), o.recursiveClear(), true),

@@ -142,14 +142,16 @@ public sealed interface Step {
     /**
      * A new filesystem: fsopen(fstype), fsconfig source and params ("key=value" or "flag"),
      * attach.  modeFromTarget: if dest already exists, a "mode=" of its permissions goes before
-     * the params (so a mode= of the config's still wins).
+     * the params (so a mode= of the config's still wins).  copyUp (tmpcopyup): what dest held is
+     * copied into the new filesystem (owners, modes, times, xattrs) before it covers dest.
      */
     record MountFs(String fstype, String source, String dest, List<String> params, long set, long clear,
-            long propagation, long resolve, long procPolicy, boolean modeFromTarget) implements Step {
+            long propagation, long resolve, long procPolicy, boolean modeFromTarget, boolean copyUp)
+            implements Step {
         public Op op() { return Op.MOUNT_FS; }
         public void encode(Args out) {
             out.s(fstype).s(source).s(dest).v(params).i(set).i(clear).i(propagation).i(resolve).i(procPolicy)
-                    .b(modeFromTarget);
+                    .b(modeFromTarget).b(copyUp);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.Set;
 /** Features jrun does not carry out are refused, never silently dropped (and not claimed by `features`). */
 public final class Unsupported {
     /** Mount options of the runtime-spec that jrun refuses. */
-    public static final Set<String> MOUNT_OPTIONS = Set.of("tmpcopyup", "idmap", "ridmap");
+    public static final Set<String> MOUNT_OPTIONS = Set.of("idmap", "ridmap");
 
     private Unsupported() {
     }
@@ -24,9 +24,6 @@ public final class Unsupported {
         for (Mount m : c.spec.mounts() == null ? List.<Mount>of() : c.spec.mounts()) {
             if ((m.uidMappings() != null && !m.uidMappings().isEmpty()) || m.hasOption("idmap") || m.hasOption("ridmap")) {
                 throw new PlanException("mounts: id-mapped mount of " + m.destination() + " is not supported by jrun");
-            }
-            if (m.hasOption("tmpcopyup")) {
-                throw new PlanException("mounts: the tmpcopyup option (" + m.destination() + ") is not supported by jrun");
             }
         }
         refuseLabels(c);
