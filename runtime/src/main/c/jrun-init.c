@@ -9,9 +9,10 @@
  * It is always executed from a sealed memfd (never from a file a container could overwrite)
  * and stays non-dumpable until it execs the container process.
  *
- *   usage: jrun-init SYNC_FD KEEP_FROM KEEP_COUNT
+ *   usage: jrun-init SYNC_FD KEEP_FROM KEEP_COUNT SELF_FD
  * fds 0-2, 3..KEEP_FROM-1 (--preserve-fds) and KEEP_FROM..KEEP_FROM+KEEP_COUNT-1 (our own)
- * survive start-up; every other inherited fd is closed first.
+ * survive start-up; every other inherited fd is closed first, and SELF_FD (the memfd this
+ * program runs from) at once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -232,6 +233,21 @@ static void report_error(int err, const char *fmt, ...)
 	}
 	/* 127 and 126 are what shells (and podman) expect for "not found" and "not executable" */
 	_exit(err == ENOENT ? 127 : err == EACCES ? 126 : 1);
+}
+
+/* Something the parent should tell the user about, while set-up goes on: (step, errno, detail). */
+static void report_warning(int err, const char *fmt, ...)
+{
+	char detail[256];
+	char buf[8 + sizeof detail];
+	va_list ap;
+	int32_t head[2] = { current_step, err };
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	memcpy(buf, head, 8);
+	memcpy(buf + 8, detail, strlen(detail));
+	send_msg(MSG_WARNING, buf, (uint32_t)(8 + strlen(detail)));
 }
 
 #define FAIL(...) report_error(errno, __VA_ARGS__)
@@ -1068,7 +1084,9 @@ static void op_console(const struct step *st)
 	console_peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (console_peer < 0)
 		FAIL("open pty peer");
-	if (fchown(console_peer, (uid_t)I(st, CONSOLE_uid), (gid_t)I(st, CONSOLE_gid)) < 0)
+	/* the user's, in devpts's group (tty) and mode (0620); ids the namespace lacks leave it as it is */
+	if (fchown(console_peer, (uid_t)I(st, CONSOLE_uid), (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM &&
+	    errno != EROFS)
 		FAIL("chown pty peer");
 	if ((ws.ws_row || ws.ws_col) && ioctl(master, TIOCSWINSZ, &ws) < 0)
 		FAIL("set console size");
@@ -1171,6 +1189,17 @@ static void report_hook(const char *name, const char *path, int how, int64_t val
 	_exit(1);
 }
 
+/* env with one more NAME=VALUE at its end (HOME from passwd); exits if memory runs out */
+static char **with_var(char **env, size_t n, char *var)
+{
+	char **out = calloc(n + 2, sizeof(char *));
+	if (!out)
+		report_error(ENOMEM, "environment");
+	memcpy(out, env, n * sizeof(char *));
+	out[n] = var;
+	return out;
+}
+
 /* Runs a hook with the last ACK payload (the state JSON) on stdin, within its timeout. */
 static void op_run_hook(const struct step *st)
 {
@@ -1194,6 +1223,8 @@ static void op_run_hook(const struct step *st)
 		dup2(err[1], 2);
 		if (I(st, RUN_HOOK_inRootfs) && root_fd >= 0 && fchdir(root_fd) < 0)
 			_exit(127);
+		if (I(st, RUN_HOOK_addHome) && home_env)
+			envp = with_var(envp, st->a[RUN_HOOK_env].count, home_env);
 		execve(path, argv, envp);
 		/* the parent tells "could not start" from "exited 127" by this errno */
 		e = errno;
@@ -1335,15 +1366,21 @@ static void op_capset(const struct step *st)
 	data[0].inheritable = (uint32_t)inh;
 	data[1].inheritable = (uint32_t)(inh >> 32);
 	if (syscall(SYS_capset, &hdr, data) < 0)
-		FAIL("set capabilities");
+		FAIL_STEP();
 }
 
+/*
+ * A capability that cannot be raised (not inheritable, not permitted) is a warning, as the
+ * spec asks and runc does: the parent names it; the container runs without it.
+ */
 static void op_ambient(const struct step *st)
 {
 	uint64_t raise = (uint64_t)I(st, AMBIENT_raise);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		FAIL("clear the ambient capabilities");
 	for (int cap = 0; cap < 64; cap++)
 		if ((raise & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			FAIL("raise ambient capability %d", cap);
+			report_warning(errno, "%d", cap);
 }
 
 static void op_setgroups(const struct step *st)
@@ -1412,6 +1449,19 @@ static void op_chdir(const struct step *st)
  * Resolves argv[0] the way runc does before reporting "created", so a missing binary fails
  * create (and exec) with runc's words; the errno still travels for the exit status.
  */
+/*
+ * Whether execve would run path, judged with the process's final effective ids and
+ * capabilities (CAP_DAC_OVERRIDE lets it run a file others may not), not the real ids
+ * access(2) uses.
+ */
+static int executable(const char *path)
+{
+#ifndef SYS_faccessat2
+#define SYS_faccessat2 439
+#endif
+	return (int)syscall(SYS_faccessat2, AT_FDCWD, path, X_OK, AT_EACCESS);
+}
+
 static void op_lookup_exec(const struct step *st)
 {
 	const char *name = S(st, LOOKUP_EXEC_name), *pathenv = S(st, LOOKUP_EXEC_path);
@@ -1421,7 +1471,7 @@ static void op_lookup_exec(const struct step *st)
 			report_error(errno, "exec: \"%s\": stat %s: %s", name, name, errtext(errno));
 		if (S_ISDIR(sb.st_mode))
 			report_error(EACCES, "exec: \"%s\": is a directory", name);
-		if (access(name, X_OK) < 0)
+		if (executable(name) < 0)
 			report_error(errno, "exec: \"%s\": %s", name, errtext(errno));
 		snprintf(exec_path, sizeof exec_path, "%s", name);
 		return;
@@ -1437,7 +1487,7 @@ static void op_lookup_exec(const struct step *st)
 		else
 			snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, p, name);
 		if (stat(candidate, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
-			if (access(candidate, X_OK) == 0) {
+			if (executable(candidate) == 0) {
 				snprintf(exec_path, sizeof exec_path, "%s", candidate);
 				return;
 			}
@@ -1481,15 +1531,8 @@ static void op_exec(const struct step *st)
 {
 	char **envp = V(st, EXEC_env);
 	const char *path = exec_path[0] ? exec_path : V(st, EXEC_argv)[0];
-	if (home_env) {
-		size_t n = st->a[EXEC_env].count;
-		char **with_home = calloc(n + 2, sizeof(char *));
-		if (!with_home)
-			FAIL("exec %s", path);
-		memcpy(with_home, envp, n * sizeof(char *));
-		with_home[n] = home_env;
-		envp = with_home;
-	}
+	if (home_env)
+		envp = with_var(envp, st->a[EXEC_env].count, home_env);
 	execve(path, V(st, EXEC_argv), envp);
 	FAIL("exec %s", path);
 }
@@ -1879,15 +1922,17 @@ int main(int argc, char **argv)
 	struct statfs sfs;
 	uint32_t type, len;
 	char *plan;
-	int keep_from, keep_count;
+	int keep_from, keep_count, self_fd;
 
 	/* nobody may ptrace us or open /proc/<pid>/fd while we hold host resources */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (argc != 4 || (sync_fd = parse_int(argv[1])) < 3 || (keep_from = parse_int(argv[2])) < 3 ||
-	    (keep_count = parse_int(argv[3])) < 1) {
+	if (argc != 5 || (sync_fd = parse_int(argv[1])) < 3 || (keep_from = parse_int(argv[2])) < 3 ||
+	    (keep_count = parse_int(argv[3])) < 1 || (self_fd = parse_int(argv[4])) < 3) {
 		fprintf(stderr, "jrun-init: started by something other than jrun\n");
 		return 2;
 	}
+	/* the memfd we run from: the kernel keeps the image; a created container holds no copy */
+	close(self_fd);
 	/* whatever the JVM leaked into us must never reach the container */
 	if (syscall(SYS_close_range, (unsigned)(keep_from + keep_count), ~0U, 0) < 0)
 		for (int fd = keep_from + keep_count; fd < 65536; fd++)

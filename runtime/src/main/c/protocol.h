@@ -17,6 +17,7 @@
 #define MSG_CREATED 13
 #define MSG_FD 14
 #define MSG_HOOK_FAILED 15
+#define MSG_WARNING 16
 #define SYNC_CGROUP 1
 #define SYNC_USERNS 2
 #define SYNC_HOOKS 3
@@ -117,7 +118,7 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_OPEN_ROOT] = "",
 	[OP_CONSOLE] = "iiiiii",
 	[OP_CTTY] = "",
-	[OP_RUN_HOOK] = "ssvvii",
+	[OP_RUN_HOOK] = "ssvviii",
 	[OP_SET_HOSTNAME] = "s",
 	[OP_SET_DOMAINNAME] = "s",
 	[OP_KEYRING] = "s",
@@ -166,7 +167,7 @@ enum { MASK_path };
 enum { READONLY_path };
 enum { MOVE_ROOT_hideMounts };
 enum { CONSOLE_socketFd, CONSOLE_rows, CONSOLE_cols, CONSOLE_uid, CONSOLE_gid, CONSOLE_bindDevConsole };
-enum { RUN_HOOK_name, RUN_HOOK_path, RUN_HOOK_args, RUN_HOOK_env, RUN_HOOK_timeoutSeconds, RUN_HOOK_inRootfs };
+enum { RUN_HOOK_name, RUN_HOOK_path, RUN_HOOK_args, RUN_HOOK_env, RUN_HOOK_timeoutSeconds, RUN_HOOK_inRootfs, RUN_HOOK_addHome };
 enum { SET_HOSTNAME_name };
 enum { SET_DOMAINNAME_name };
 enum { KEYRING_name };

@@ -25,6 +25,8 @@ final class CreateCommand implements Subcommand {
         spec.addOption(Options.flag("use MS_MOVE and chroot instead of pivot_root", "--no-pivot"));
         spec.addOption(Options.flag("do not create a new session keyring", "--no-new-keyring"));
         spec.addOption(Options.value("N", "pass N more fds (3..3+N-1) to the container", "--preserve-fds"));
+        spec.addOption(Options.value("PATH", "unix socket to send a pidfd of the container's process to",
+                "--pidfd-socket"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
         return spec;
     }
@@ -33,10 +35,11 @@ final class CreateCommand implements Subcommand {
         String bundle = Options.string(r, "--bundle");
         String socket = Options.string(r, "--console-socket");
         String pidFile = Options.string(r, "--pid-file");
+        String pidfdSocket = Options.string(r, "--pidfd-socket");
         return new CreateOptions(Path.of(bundle == null ? "" : bundle).toAbsolutePath(),
                 pidFile == null ? null : Path.of(pidFile), socket == null ? null : Path.of(socket),
                 Options.isSet(r, "--no-pivot"), Options.isSet(r, "--no-new-keyring"),
-                Options.integer(r, "--preserve-fds", 0));
+                Options.integer(r, "--preserve-fds", 0), pidfdSocket == null ? null : Path.of(pidfdSocket));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.jrun.cli;
 
 import dev.jrun.runtime.container.ExecOptions;
+import dev.jrun.runtime.container.JrunException;
 import dev.jrun.runtime.container.ExecProcess;
 import dev.jrun.spec.SpecReader;
 import dev.jrun.spec.model.Process;
@@ -40,6 +41,7 @@ final class ExecCommand implements Subcommand {
         spec.addOption(Options.value("FILE", "write the process's host pid to FILE", "--pid-file"));
         spec.addOption(Options.value("PATH", "unix socket to send the pty master to", "--console-socket"));
         spec.addOption(Options.value("N", "pass N more fds (3..3+N-1) to the process", "--preserve-fds"));
+        spec.addOption(Options.value("PATH", "unix socket to send a pidfd of the process to", "--pidfd-socket"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
         spec.addPositional(Options.rest("COMMAND", "command and arguments"));
         // the command's own flags are not ours
@@ -54,7 +56,8 @@ final class ExecCommand implements Subcommand {
         String[] command = r.matchedPositionalValue(1, new String[0]);
         ExecOptions options = new ExecOptions(Options.isSet(r, "--detach"), path(Options.string(r, "--pid-file")),
                 path(Options.string(r, "--console-socket")), Options.integer(r, "--preserve-fds", 0),
-                Options.string(r, "--cgroup"), Options.isSet(r, "--ignore-paused"));
+                Options.string(r, "--cgroup"), Options.isSet(r, "--ignore-paused"),
+                path(Options.string(r, "--pidfd-socket")));
         Process process = null;
         if (processFile != null) {
             process = SpecReader.readProcess(Path.of(processFile));
@@ -74,8 +77,17 @@ final class ExecCommand implements Subcommand {
                 Options.string(r, "--user"), gids, List.of(r.matchedOptionValue("--cap", new String[0])),
                 Options.isSet(r, "--no-new-privs"), Options.string(r, "--apparmor"),
                 Options.string(r, "--process-label"));
-        return ctx.containers().exec(id, process, processFile, flags, options);
+        try {
+            return ctx.containers().exec(id, process, processFile, flags, options);
+        } catch (JrunException e) {
+            // as runc: exec's own failures exit 255; 126 and 127 stay the command's
+            throw e.exitStatus() == 1 ? new JrunException(e.getMessage(), EXEC_FAILED) : e;
+        } catch (java.io.IOException e) {
+            throw new JrunException(Main.ioMessage(e), EXEC_FAILED);
+        }
     }
+
+    static final int EXEC_FAILED = 255;
 
     private static Path path(String s) {
         return s == null ? null : Path.of(s);

@@ -284,12 +284,12 @@ public final class Main {
         private static final java.util.Set<String> VALUED = java.util.Set.of("root", "log", "log-format", "rootless",
                 "criu", "bundle", "b", "console-socket", "pid-file", "preserve-fds", "format", "f", "resources", "r",
                 "interval", "process", "p", "env", "e", "cwd", "user", "u", "additional-gids", "g", "cap", "c",
-                "apparmor", "process-label", "cgroup");
+                "apparmor", "process-label", "cgroup", "pidfd-socket");
 
         private static final java.util.Set<String> KNOWN = java.util.Set.of("root", "log", "log-format", "debug",
                 "systemd-cgroup", "rootless", "criu", "version", "bundle", "console-socket", "pid-file", "no-pivot",
                 "no-new-keyring", "preserve-fds", "detach", "keep", "all", "force", "format", "quiet", "help", "resources",
                 "stats", "interval", "process", "tty", "env", "cwd", "user", "additional-gids", "cap", "no-new-privs",
-                "apparmor", "process-label", "cgroup", "ignore-paused");
+                "apparmor", "process-label", "cgroup", "ignore-paused", "pidfd-socket");
     }
 }

@@ -26,7 +26,8 @@ final class Signals {
         if (!s.isEmpty() && Character.isDigit(s.charAt(0))) {
             try {
                 int n = Integer.parseInt(s);
-                if (n >= 1 && n <= SIGRTMAX) {
+                // 0 sends nothing: it asks whether the process exists, as kill(1) and runc allow
+                if (n >= 0 && n <= SIGRTMAX) {
                     return n;
                 }
             } catch (NumberFormatException e) {

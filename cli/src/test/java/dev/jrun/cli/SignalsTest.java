@@ -21,7 +21,7 @@ class SignalsTest {
 
     @Test
     void nonsenseIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> Signals.parse("0"));
+        assertThrows(IllegalArgumentException.class, () -> Signals.parse("-1"));
         assertThrows(IllegalArgumentException.class, () -> Signals.parse("65"));
         assertThrows(IllegalArgumentException.class, () -> Signals.parse("NOPE"));
         assertThrows(IllegalArgumentException.class, () -> Signals.parse("RTMIN+40"));

@@ -110,7 +110,7 @@ class ExecTest extends ContainerTest {
         String id = running();
         jrun("pause", id).ok();
         Result paused = jrun("exec", id, "true");
-        assertEquals(1, paused.status());
+        assertEquals(255, paused.status(), "exec's own failures exit 255, as runc's");
         assertEquals("cannot exec in a paused container (use --ignore-paused to override)\n", paused.err());
         // with --ignore-paused the process joins the frozen cgroup and runs once the container resumes
         Process exec = new ProcessBuilder(jrun.toString(), "--root", root.toString(), "exec", "--ignore-paused", id,
@@ -125,7 +125,7 @@ class ExecTest extends ContainerTest {
             Thread.sleep(10);
         }
         Result stopped = jrun("exec", id, "true");
-        assertEquals(1, stopped.status());
+        assertEquals(255, stopped.status());
         assertEquals("cannot exec in a stopped container\n", stopped.err());
         Result unknown = jrun("exec", "nope", "true");
         assertEquals("container \"nope\" does not exist\n", unknown.err());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jrun.spec.model.LinuxCapabilities;
 import dev.jrun.spec.model.LinuxPersonality;
 import dev.jrun.spec.model.Scheduler;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,19 @@ class ProcessTest extends ContainerTest {
         assertEquals(3L, number(p.get("sched_policy")), "SCHED_BATCH");
         assertEquals(2L, number(p.get("ioprio_class")), "IOPRIO_CLASS_BE");
         assertEquals(6L, number(p.get("ioprio_level")));
+        // execCPUAffinity is not applicable to the init (config.md); runc gives it the whole cpuset
+        assertEquals(Runtime.getRuntime().availableProcessors(), ((List<?>) p.get("cpu_affinity")).size());
+    }
+
+    @Test
+    void execCpuAffinityAppliesToExecdProcesses() throws Exception {
+        String id = newId();
+        dev.jrun.testbundles.Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "sleep", "60")
+                .execCPUAffinity(null, "0"));
+        jrun("run", "-d", "--bundle", b.dir().toString(), id).ok();
+        Path process = Files.writeString(work.resolve("process.json"), "{\"args\": [\"/bin/jrun-probe\"], \"cwd\": \"/\","
+                + " \"env\": [\"PATH=/bin\"], \"execCPUAffinity\": {\"final\": \"0\"}}");
+        Map<String, Object> p = jrun("exec", "--process", process.toString(), id).ok().json();
         assertEquals(List.of(0L), ((List<?>) p.get("cpu_affinity")).stream().map(o -> number(o)).toList());
     }
 

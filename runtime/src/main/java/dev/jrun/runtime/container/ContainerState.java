@@ -13,6 +13,9 @@ import java.util.Map;
  * @param hooks which lifecycle hooks the config has, so start and delete parse the config only then
  * @param hostMounts mounts the container made in the caller's mount namespace (it has none of its
  *     own), by mount id: delete removes them
+ * @param sharedPidNamespace whether the container has no pid namespace of its own (none, or one
+ *     joined by path): its init's death then takes no other process with it, so kill reaches
+ *     every process of its cgroup
  */
 public record ContainerState(
         String id,
@@ -26,7 +29,8 @@ public record ContainerState(
         Map<String, String> cgroupPaths,
         boolean poststartHooks,
         boolean poststopHooks,
-        Map<String, String> hostMounts) {
+        Map<String, String> hostMounts,
+        boolean sharedPidNamespace) {
 
     public ContainerState {
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);

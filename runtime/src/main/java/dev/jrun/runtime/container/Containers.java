@@ -168,39 +168,51 @@ public final class Containers {
         }
     }
 
+    /**
+     * As runc: with --all, or when the container has no pid namespace of its own (its init's
+     * death takes no other process with it), every process of its cgroup gets the signal, even
+     * after the init has exited; otherwise the init does.  Signal 0 only probes.
+     */
     public void kill(String id, int signal, boolean all) throws JrunException, IOException {
         try (StateStore.Lock lock = store.lock(id)) {
             ContainerState s = store.read(id);
             Status status = StatusProbe.status(host, s, store.dir(id));
+            if (all || s.sharedPidNamespace()) {
+                if (!signalCgroup(s, signal) && status == Status.STOPPED) {
+                    throw new JrunException("container not running");
+                }
+                return;
+            }
             if (status == Status.STOPPED) {
                 throw new JrunException("container not running");
             }
-            signal(s, signal, all);
+            if (!send(s.pid(), signal)) {
+                throw new JrunException("no such process");
+            }
         }
     }
 
     private static final int SIGKILL = 9;
-    private static final int SIGTERM = 15;
 
-    private void signal(ContainerState s, int signal, boolean all) throws JrunException {
+    /** Signals every process of the container's cgroup; false if it has none. */
+    private boolean signalCgroup(ContainerState s, int signal) throws JrunException {
         try {
-            if (!all) {
-                if (!send(s.pid(), signal)) {
-                    throw new JrunException("no such process");
-                }
-                return;
-            }
             CgroupManager cg = host.cgroup(s.cgroupPaths());
-            if (signal == SIGKILL && cg.killAll()) {
-                return;
+            List<Integer> pids = cg.pids();
+            if (pids.isEmpty()) {
+                return false;
             }
-            for (int pid : cg.pids()) {
+            if (signal == SIGKILL && cg.killAll()) {
+                return true;
+            }
+            for (int pid : pids) {
                 send(pid, signal); // one that exited meanwhile is no error
             }
             // a frozen process only acts on a signal once thawed; runc thaws for SIGKILL
             if (signal == SIGKILL && cg.isFrozen()) {
                 cg.setFrozen(false);
             }
+            return true;
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
@@ -239,7 +251,7 @@ public final class Containers {
     }
 
     private void killAndWait(ContainerState s) throws JrunException, IOException {
-        signal(s, SIGKILL, true);
+        signalCgroup(s, SIGKILL);
         send(s.pid(), SIGKILL); // in case the init is not where its cgroup says
         for (int i = 0; i < 5000 && StatusProbe.initAlive(host, s); i++) {
             sleep(1);
@@ -348,7 +360,7 @@ public final class Containers {
         } catch (dev.jrun.runtime.seccomp.SeccompException e) {
             throw new JrunException(e.getMessage(), e);
         }
-        return new Execer(store, host, id, options, debug).exec(s, spec, p, seccomp == null ? null : seccomp.program());
+        return new Execer(store, host, id, options, warn, debug).exec(s, spec, p, seccomp == null ? null : seccomp.program());
     }
 
     public void pause(String id) throws JrunException, IOException {

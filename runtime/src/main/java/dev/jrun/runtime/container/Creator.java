@@ -149,16 +149,20 @@ final class Creator {
                 conversation.run(socket, new Parent(spec));
             }
             int init = conversation.child();
+            if (options.pidfdSocket() != null) {
+                PidfdSocket.send(sys, options.pidfdSocket(), init, "standard");
+            }
             ProcStat stat = host.stat(init);
             if (stat == null) {
                 throw new JrunException("container init (pid " + init + ") exited during create");
             }
             Hooks hooks = spec.hooks();
             ContainerState state = new ContainerState(id, init, stat.startTime(), bundle.dir().toString(),
-                    bundle.rootfs().toString(), Timestamps.now(), "", spec.annotations(), cgroup.paths(),
+                    bundle.rootfs().toString(), Timestamps.now(), owner(), spec.annotations(), cgroup.paths(),
                     hooks != null && hooks.poststart() != null && !hooks.poststart().isEmpty(),
                     hooks != null && hooks.poststop() != null && !hooks.poststop().isEmpty(),
-                    hostMountsBefore == null ? null : HostMounts.madeSince(host, bundle.rootfs(), hostMountsBefore));
+                    hostMountsBefore == null ? null : HostMounts.madeSince(host, bundle.rootfs(), hostMountsBefore),
+                    !hasOwnPidNamespace(spec));
             store.writeFile(id, StateStore.CONFIG, bundle.configBytes());
             store.write(state);
             store.removeCreating(id);
@@ -198,6 +202,30 @@ final class Creator {
         return fd;
     }
 
+    private static boolean hasOwnPidNamespace(Spec spec) {
+        dev.jrun.spec.model.LinuxNamespace pid = spec.linux().namespace(dev.jrun.spec.linux.NamespaceType.PID.type);
+        return pid != null && pid.isNew();
+    }
+
+    /** The user who created the container, by name, as runc's state and list show it ("root"). */
+    private static String owner() {
+        String name = System.getProperty("user.name");
+        if (name != null && !name.isEmpty() && !name.equals("?")) {
+            return name;
+        }
+        // no passwd entry for us: runc shows the uid
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return "#" + line.split("\\s+")[1];
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "";
+    }
+
     /** What create does at the executor's sync points. */
     private final class Parent implements InitConversation.Parent {
         private final Spec spec;
@@ -213,6 +241,11 @@ final class Creator {
             } catch (CgroupException e) {
                 throw new JrunException(e.getMessage(), e);
             }
+        }
+
+        @Override
+        public void warn(String message) {
+            warn.accept(message);
         }
 
         @Override

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param env -e values, appended (a later one wins, as in the environment itself)
  * @param user -u "uid[:gid]", or null
- * @param caps --cap values, added to the bounding, effective and permitted sets
+ * @param caps --cap values, added to the bounding, effective and permitted sets, and the ambient
+ *     set when the config lists inheritable capabilities
  */
 public record ExecProcess(List<String> args, boolean tty, List<String> env, String cwd, String user,
         List<Long> additionalGids, List<String> caps, boolean noNewPrivs, String apparmor, String processLabel) {
@@ -39,8 +40,9 @@ public record ExecProcess(List<String> args, boolean tty, List<String> env, Stri
         LinuxCapabilities c = base.capabilities();
         if (!caps.isEmpty()) {
             c = c == null ? new LinuxCapabilities(List.of(), List.of(), List.of(), List.of(), List.of()) : c;
+            // ambient only where the config has inheritable ones: runc's rule (ambient needs inheritable)
             c = new LinuxCapabilities(plus(c.bounding(), caps), plus(c.effective(), caps), c.inheritable(),
-                    plus(c.permitted(), caps), c.ambient());
+                    plus(c.permitted(), caps), c.inheritable() != null ? plus(c.ambient(), caps) : c.ambient());
         }
         return new Process(tty, tty ? base.consoleSize() : null, u, args, null, allEnv,
                 cwd != null ? cwd : base.cwd(), c, base.rlimits(), noNewPrivs || base.isNoNewPrivileges(),

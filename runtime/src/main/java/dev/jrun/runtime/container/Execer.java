@@ -39,10 +39,13 @@ final class Execer {
     private final ExecOptions options;
     private final List<Integer> fds = new ArrayList<>();
     private final java.util.function.Consumer<String> debug;
+    private final java.util.function.Consumer<String> warn;
     private InitConversation conversation;
 
     /** @param debug where the plan goes with --debug, or null */
-    Execer(StateStore store, Host host, String id, ExecOptions options, java.util.function.Consumer<String> debug) {
+    Execer(StateStore store, Host host, String id, ExecOptions options, java.util.function.Consumer<String> warn,
+            java.util.function.Consumer<String> debug) {
+        this.warn = warn;
         this.debug = debug;
         this.store = store;
         this.host = host;
@@ -91,6 +94,9 @@ final class Execer {
                 conversation.run(socket, new Parent(state, container, cgroups));
             }
             int pid = conversation.child();
+            if (options.pidfdSocket() != null) {
+                PidfdSocket.send(sys, options.pidfdSocket(), pid, "setns");
+            }
             if (options.pidFile() != null) {
                 PidFile.write(options.pidFile(), pid);
             }
@@ -196,6 +202,11 @@ final class Execer {
             } catch (CgroupException e) {
                 throw new JrunException(e.getMessage(), e);
             }
+        }
+
+        @Override
+        public void warn(String message) {
+            warn.accept(message);
         }
 
         @Override

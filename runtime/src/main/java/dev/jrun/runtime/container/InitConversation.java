@@ -36,6 +36,10 @@ final class InitConversation {
             throw new JrunException("unexpected request for hooks from jrun-init");
         }
 
+        /** Something the user should hear about; set-up goes on. */
+        default void warn(String message) {
+        }
+
         /** Hand the seccomp listener fd to the agent at listenerPath. */
         void seccompListener(int pid, int fd) throws JrunException;
     }
@@ -102,6 +106,7 @@ final class InitConversation {
                 }
                 case Wire.MSG_ERROR -> throw error(msg);
                 case Wire.MSG_HOOK_FAILED -> throw hookFailed(msg);
+                case Wire.MSG_WARNING -> parent.warn(warning(msg));
                 case Wire.MSG_CREATED -> {
                     if (child <= 0) {
                         throw new JrunException("jrun-init reported ready before the process's pid");
@@ -178,6 +183,19 @@ final class InitConversation {
             text.append(": ").append(Errno.describe(errno));
         }
         return new JrunException(text.toString());
+    }
+
+    /** A capability that could not be raised, in runc's words; the only warning jrun-init sends. */
+    private String warning(SyncSocket.Message msg) {
+        ByteBuffer b = msg.buffer();
+        int step = b.getInt();
+        int errno = b.getInt();
+        String detail = new String(msg.payload(), 8, msg.payload().length - 8, StandardCharsets.UTF_8);
+        if (plan.step(step) instanceof Step.Ambient) {
+            String name = dev.jrun.spec.linux.Capabilities.name(Integer.parseInt(detail));
+            return "can't raise ambient capability " + (name != null ? name : "#" + detail) + ": " + Errno.describe(errno);
+        }
+        return plan.describe(step) + ": " + detail + ": " + Errno.describe(errno);
     }
 
     /** A hook jrun-init ran failed: the same sentence as for the hooks the parent runs. */

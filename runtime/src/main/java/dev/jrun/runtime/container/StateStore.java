@@ -392,6 +392,9 @@ public final class StateStore {
         if (!s.hostMounts().isEmpty()) {
             g.name("hostMounts").value(s.hostMounts());
         }
+        if (s.sharedPidNamespace()) {
+            g.name("sharedPidNamespace").value(true);
+        }
         return g.endObject().toBytes();
     }
 
@@ -409,7 +412,7 @@ public final class StateStore {
                     (String) m.get("created"), (String) m.getOrDefault("owner", ""),
                     (Map<String, String>) m.get("annotations"), (Map<String, String>) m.get("cgroupPaths"),
                     Boolean.TRUE.equals(m.get("poststartHooks")), Boolean.TRUE.equals(m.get("poststopHooks")),
-                    (Map<String, String>) m.get("hostMounts"));
+                    (Map<String, String>) m.get("hostMounts"), Boolean.TRUE.equals(m.get("sharedPidNamespace")));
         } catch (ClassCastException e) {
             throw new IOException("a field has the wrong type", e);
         }

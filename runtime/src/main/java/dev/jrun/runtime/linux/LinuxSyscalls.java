@@ -517,6 +517,19 @@ final class LinuxSyscalls implements Syscalls {
         }
     }
 
+    /** struct termios: c_iflag, then c_oflag (u32 at offset 4); ONLCR is 04 on Linux. */
+    @Override
+    public void clearOnlcr(int fd) throws NativeException {
+        Pointer t = alloc(128);
+        if (libc.tcgetattr(fd, t) < 0) {
+            throw fail("tcgetattr");
+        }
+        t.putInt(4, t.getInt(4) & ~04);
+        if (libc.tcsetattr(fd, 0 /* TCSANOW */, t) < 0) {
+            throw fail("tcsetattr");
+        }
+    }
+
     @Override
     public byte[] makeRaw(int fd) throws NativeException {
         Pointer t = alloc(128);

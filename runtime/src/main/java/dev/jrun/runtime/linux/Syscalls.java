@@ -57,6 +57,9 @@ public interface Syscalls {
 
     void setWindowSize(int fd, int rows, int cols) throws NativeException;
 
+    /** Stops a terminal from turning "\n" into "\r\n" on output (clears ONLCR). */
+    void clearOnlcr(int fd) throws NativeException;
+
     /** Puts a terminal in raw mode; returns the previous settings for {@link #restoreTerminal}. */
     byte[] makeRaw(int fd) throws NativeException;
 

@@ -14,44 +14,25 @@ final class HandOverSteps {
 
     static void add(Compilation c) {
         c.add(new Step.CloseSetupFds(), "close set-up file descriptors");
-        List<String> env = c.process.env() == null ? List.of() : c.process.env();
+        ProcessEnv env = ProcessEnv.of(c.process.env());
         // its errors are complete sentences in runc's words (podman matches them)
-        c.add(new Step.LookupExec(c.process.args().get(0), pathOf(env)), "");
-        if (!hasVar(env, "HOME")) {
+        c.add(new Step.LookupExec(c.process.args().get(0), env.path()), "");
+        if (env.needsHome()) {
             User user = c.process.user();
             c.add(new Step.DefaultHome(user == null ? 0L : user.uidOrZero()), "find the home directory");
+        }
+        // runc loads it before reporting ready, so startContainer hooks run under it too
+        PlanContext.SeccompProgram seccomp = c.ctx.seccomp();
+        if (seccomp != null && c.process.isNoNewPrivileges() && !seccomp.hasListener()) {
+            c.add(new Step.Seccomp(seccomp.flags(), seccomp.bpf(), false), "load the seccomp filter");
         }
         c.add(new Step.ReportCreated(), c.isExec() ? "report the process started" : "report the container created");
         if (!c.isExec()) {
             c.add(new Step.WaitStart(c.ctx.invocation().fifoFd()), "wait for start");
             if (c.spec.hooks() != null) {
-                HookSteps.add(c, "startContainer", c.spec.hooks().startContainer());
+                HookSteps.add(c, "startContainer", c.spec.hooks().startContainer(), env);
             }
         }
-        PlanContext.SeccompProgram seccomp = c.ctx.seccomp();
-        if (seccomp != null && c.process.isNoNewPrivileges() && !seccomp.hasListener()) {
-            c.add(new Step.Seccomp(seccomp.flags(), seccomp.bpf(), false), "load the seccomp filter");
-        }
-        c.add(new Step.Exec(c.process.args(), env), "exec " + c.process.args().get(0));
-    }
-
-    static boolean hasVar(List<String> env, String name) {
-        for (String kv : env) {
-            if (kv.startsWith(name + "=")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The last PATH wins, as with getenv on an env built in order. */
-    static String pathOf(List<String> env) {
-        String path = "";
-        for (String kv : env) {
-            if (kv.startsWith("PATH=")) {
-                path = kv.substring(5);
-            }
-        }
-        return path;
+        c.add(new Step.Exec(c.process.args(), env.variables()), "exec " + c.process.args().get(0));
     }
 }

@@ -15,12 +15,25 @@ import java.util.Map;
  * forks the process that becomes the container's: a new pid namespace applies to children only.
  */
 final class NamespaceSteps {
+    /**
+     * Every CPU: sched_setaffinity(2) keeps of it those online and in the cgroup's cpuset, so
+     * this is "all the container may use", however jrun itself was started (taskset, systemd).
+     */
+    static final byte[] ALL_CPUS = allCpus();
+
     private NamespaceSteps() {
     }
 
+    private static byte[] allCpus() {
+        byte[] mask = new byte[128];
+        java.util.Arrays.fill(mask, (byte) 0xff);
+        return mask;
+    }
+
     static void create(Compilation c) throws PlanException {
-        initialAffinity(c);
         c.add(new Step.Sync(Wire.SYNC_CGROUP), "join the container's cgroup");
+        // execCPUAffinity is for exec'd processes; the init gets the whole cpuset, not jrun's own affinity
+        c.add(new Step.Affinity(ALL_CPUS), "reset the CPU affinity to the container's cpuset");
         oomScoreAdj(c);
         openMountSources(c);
         List<String> paths = new java.util.ArrayList<>();
@@ -101,6 +114,10 @@ final class NamespaceSteps {
     static void join(Compilation c) throws PlanException {
         initialAffinity(c);
         c.add(new Step.Sync(Wire.SYNC_CGROUP), "join the container's cgroup");
+        if (c.process.execCPUAffinity() == null
+                || c.process.execCPUAffinity().initial() == null && c.process.execCPUAffinity().finalCpus() == null) {
+            c.add(new Step.Affinity(ALL_CPUS), "reset the CPU affinity to the container's cpuset");
+        }
         oomScoreAdj(c);
         c.add(new Step.SetnsFd(c.exec.pidfd(), c.exec.namespaces()), "join the container's namespaces");
         c.add(new Step.Fork(), "start the process");

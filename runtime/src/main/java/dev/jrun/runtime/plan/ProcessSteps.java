@@ -86,7 +86,7 @@ final class ProcessSteps {
         if (c.process.ioPriority() != null) {
             c.add(new Step.Ioprio(ProcessAttributes.ioprio(c.process.ioPriority())), "set the I/O priority");
         }
-        if (c.process.execCPUAffinity() != null && c.process.execCPUAffinity().finalCpus() != null) {
+        if (c.isExec() && c.process.execCPUAffinity() != null && c.process.execCPUAffinity().finalCpus() != null) {
             c.add(new Step.Affinity(CpuList.mask(c.process.execCPUAffinity().finalCpus())), "set the CPU affinity");
         }
         if (c.linux.memoryPolicy() != null) {

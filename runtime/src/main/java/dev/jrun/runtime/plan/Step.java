@@ -243,11 +243,12 @@ public sealed interface Step {
      * Run a hook with the last sync answer (the state JSON) on stdin; timeout 0 waits forever.
      * name ("startContainer hook #0") is what a failure is reported as once nobody listens on the
      * sync socket.  inRootfs: its working directory is the container's root (createContainer).
+     * addHome: HOME from the container's passwd ({@link DefaultHome}) joins env.
      */
     record RunHook(String name, String path, List<String> args, List<String> env, long timeoutSeconds,
-            boolean inRootfs) implements Step {
+            boolean inRootfs, boolean addHome) implements Step {
         public Op op() { return Op.RUN_HOOK; }
-        public void encode(Args out) { out.s(name).s(path).v(args).v(env).i(timeoutSeconds).b(inRootfs); }
+        public void encode(Args out) { out.s(name).s(path).v(args).v(env).i(timeoutSeconds).b(inRootfs).b(addHome); }
     }
 
     // ------------------------------------------------------------------ process attributes

@@ -17,7 +17,7 @@ import java.util.List;
  *   3 .. 3+P-1          --preserve-fds, passed through untouched
  *   3+P                 the sync socket (jrun-init's end)
  *   3+P+1 ..            extra fds the plan names (exec fifo, console socket, ...)
- *   last                the memfd itself, needed at exec time and closed by jrun-init
+ *   last                the memfd itself, needed to exec it; jrun-init closes it first
  * </pre>
  */
 public final class Executor {
@@ -58,7 +58,8 @@ public final class Executor {
             int memfdSlot = total - 1;
             childFds[memfdSlot] = memfd;
             int pid = sys.spawn("/proc/self/fd/" + memfdSlot,
-                    List.of("jrun-init", String.valueOf(syncFd), String.valueOf(syncFd), String.valueOf(total - syncFd)),
+                    List.of("jrun-init", String.valueOf(syncFd), String.valueOf(syncFd),
+                            String.valueOf(total - syncFd - 1), String.valueOf(memfdSlot)),
                     List.of(), childFds);
             sys.close(pair[1]);
             return new Started(pid, new SyncSocket(sys, pair[0]));

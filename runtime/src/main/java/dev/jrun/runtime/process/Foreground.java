@@ -169,6 +169,8 @@ public final class Foreground {
             sys.close(consolePair[1]);
             consolePair[1] = -1;
             master = receiveMaster(sys, consolePair[0]);
+            // as runc's own tty proxy: lines end in "\n", which scripts reading the output expect
+            sys.clearOnlcr(master);
         }
         return new Foreground(sys, pid, master);
     }

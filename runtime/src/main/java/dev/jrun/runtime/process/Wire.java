@@ -27,6 +27,8 @@ public final class Wire {
      * u32 length of its stdout, its stdout, then its stderr.
      */
     public static final int MSG_HOOK_FAILED = 15;
+    /** init -> java: something to warn about, set-up goes on: i32 step index, i32 errno, detail text. */
+    public static final int MSG_WARNING = 16;
 
     /** Place me (the first process) in the container's cgroup. */
     public static final int SYNC_CGROUP = 1;

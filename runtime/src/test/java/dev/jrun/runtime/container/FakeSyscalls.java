@@ -296,6 +296,10 @@ public final class FakeSyscalls implements Syscalls {
     }
 
     @Override
+    public void clearOnlcr(int fd) {
+    }
+
+    @Override
     public byte[] makeRaw(int fd) {
         return new byte[0];
     }

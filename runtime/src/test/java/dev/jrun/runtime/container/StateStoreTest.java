@@ -24,7 +24,7 @@ class StateStoreTest {
     static ContainerState state(String id, int pid) {
         return new ContainerState(id, pid, 4242L + pid, "/b/" + id, "/b/" + id + "/rootfs", "2026-11-27T16:00:00.5Z", "",
                 Map.of("a", "1"), Map.of("memory", "/sys/fs/cgroup/memory/" + id, "", "/sys/fs/cgroup/unified/" + id),
-                true, false, Map.of());
+                true, false, Map.of(), false);
     }
 
     @Test

@@ -24,7 +24,8 @@ class ExecutorTest {
         assertEquals(fifo, fds[6]);
         assertEquals(console, fds[7]);
         assertEquals(9, fds.length, "the memfd comes last");
-        assertEquals(List.of("jrun-init", "5", "5", "4"), sys.lastArgv, "sync fd, then our fds from 5 on, 4 of them");
+        assertEquals(List.of("jrun-init", "5", "5", "3", "8"), sys.lastArgv,
+                "sync fd, then our fds from 5 on, 3 of them, and the memfd it runs from (8)");
         assertFalse(sys.open.contains(fds[5]), "jrun-init's end of the socket is closed in the parent");
         assertFalse(sys.open.contains(fds[8]), "so is the memfd");
         started.socket().close();
