@@ -177,7 +177,7 @@ static int recv_msg(uint32_t *type, char **payload, uint32_t *len)
 	return 0;
 }
 
-/* Sends data with one fd attached; used for the console socket and for framed MSG_FD messages. */
+/* Sends data with one fd attached: the pty master to the console socket. */
 static int send_fd(int sock, int fd, const void *data, size_t datalen)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
@@ -224,9 +224,9 @@ static void report_error(int err, const char *fmt, ...)
 		int n;
 		if (err) {
 			char *e = strerror(err);
-			n = snprintf(msg, sizeof msg, "jrun: %s: %c%s\n", detail, (e[0] >= 'A' && e[0] <= 'Z') ? e[0] + 32 : e[0], e + 1);
+			n = snprintf(msg, sizeof msg, "%s: %c%s\n", detail, (e[0] >= 'A' && e[0] <= 'Z') ? e[0] + 32 : e[0], e + 1);
 		} else {
-			n = snprintf(msg, sizeof msg, "jrun: %s\n", detail);
+			n = snprintf(msg, sizeof msg, "%s\n", detail);
 		}
 		if (n > 0)
 			write_all(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
@@ -1408,11 +1408,12 @@ static void op_seccomp(const struct step *st)
 	if (listener < 0)
 		FAIL("seccomp(SECCOMP_SET_MODE_FILTER, flags %#x, %u instructions)", flags, (unsigned)prog.len);
 	if (I(st, SECCOMP_sendListener)) {
-		uint32_t msg[3] = { MSG_FD, 4, FD_SECCOMP_LISTENER };
-		if (send_fd(sync_fd, listener, msg, sizeof msg) < 0)
+		/* the parent copies it out of us (pidfd_getfd) while we wait */
+		int32_t msg[2] = { FD_SECCOMP_LISTENER, listener };
+		if (send_msg(MSG_FD, msg, sizeof msg) < 0)
 			FAIL("send seccomp listener");
-		close(listener);
 		sync_with_parent(SYNC_SECCOMP);
+		close(listener);
 	}
 }
 

@@ -36,7 +36,8 @@ final class ExecCommand implements Subcommand {
         spec.addOption(Options.flag("set no_new_privs", "--no-new-privs"));
         spec.addOption(Options.value("PROFILE", "AppArmor profile", "--apparmor"));
         spec.addOption(Options.value("LABEL", "SELinux process label", "--process-label"));
-        spec.addOption(Options.value("PATH", "run in this sub-cgroup of the container", "--cgroup"));
+        spec.addOption(Options.repeated("[CONTROLLER:]PATH",
+                "run the process in an existing sub-cgroup of the container's (repeat per controller)", "--cgroup"));
         spec.addOption(Options.flag("exec even if the container is paused", "--ignore-paused"));
         spec.addOption(Options.value("FILE", "write the process's host pid to FILE", "--pid-file"));
         spec.addOption(Options.value("PATH", "unix socket to send the pty master to", "--console-socket"));
@@ -56,7 +57,7 @@ final class ExecCommand implements Subcommand {
         String[] command = r.matchedPositionalValue(1, new String[0]);
         ExecOptions options = new ExecOptions(Options.isSet(r, "--detach"), path(Options.string(r, "--pid-file")),
                 path(Options.string(r, "--console-socket")), Options.integer(r, "--preserve-fds", 0),
-                Options.string(r, "--cgroup"), Options.isSet(r, "--ignore-paused"),
+                List.of(r.matchedOptionValue("--cgroup", new String[0])), Options.isSet(r, "--ignore-paused"),
                 path(Options.string(r, "--pidfd-socket")));
         Process process = null;
         if (processFile != null) {

@@ -25,10 +25,18 @@ final class Log {
         this.debug = debug;
     }
 
+    /**
+     * As runc: without --log the error goes to stderr as a logrus line; with --log it goes there,
+     * and stderr gets the bare message (what callers that read stderr match against).
+     */
     void error(String message) {
         message = dev.jrun.spec.Text.abbreviateWords(message);
-        stderr.println(message);
-        append("error", message);
+        if (file == null) {
+            stderr.println(text("error", message));
+        } else {
+            stderr.println(message);
+            append("error", message);
+        }
     }
 
     /**
@@ -50,11 +58,16 @@ final class Log {
     }
 
     void warn(String message) {
-        message = dev.jrun.spec.Text.abbreviateWords(message);
+        report("warning", dev.jrun.spec.Text.abbreviateWords(message));
+    }
+
+    /** Warnings and debug lines go to --log when there is one, else to stderr, as logrus lines. */
+    private void report(String level, String message) {
         if (file == null) {
-            stderr.println("warning: " + message);
+            stderr.println(text(level, message));
+        } else {
+            append(level, message);
         }
-        append("warning", message);
     }
 
     boolean debugging() {
@@ -62,28 +75,42 @@ final class Log {
     }
 
     void debug(String message) {
-        if (!debug) {
-            return;
+        if (debug) {
+            report("debug", message);
         }
-        if (file == null) {
-            stderr.println("debug: " + message);
-        }
-        append("debug", message);
     }
 
     private void append(String level, String message) {
-        if (file == null) {
-            return;
-        }
-        String time = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String line = json
-                ? "{\"level\":\"" + level + "\",\"msg\":" + quote(message) + ",\"time\":\"" + time + "\"}\n"
-                : "time=\"" + time + "\" level=" + level + " msg=" + quote(message) + "\n";
+        String line = json ? "{\"level\":\"" + level + "\",\"msg\":" + quote(message) + ",\"time\":\"" + now() + "\"}"
+                : text(level, message);
         try (OutputStream out = new FileOutputStream(file, true)) {
-            out.write(line.getBytes(StandardCharsets.UTF_8));
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             stderr.println("cannot write to log " + file + ": " + e.getMessage());
         }
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** logrus's text form: time="..." level=... msg=..., the message quoted when it has to be. */
+    static String text(String level, String message) {
+        return "time=\"" + now() + "\" level=" + level + " msg=" + (bare(message) ? message : quote(message));
+    }
+
+    /** logrus writes a value without quotes when it is one word of these characters. */
+    private static boolean bare(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(Character.isLetterOrDigit(c) && c < 128) && "-._/@^+".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A JSON string literal (also valid as logrus' quoted text value). */

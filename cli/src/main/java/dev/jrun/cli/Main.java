@@ -87,6 +87,8 @@ public final class Main {
         List<Subcommand> subs = only != null ? List.of(only)
                 : name.isEmpty() && versionOnly(normalized) ? List.<Subcommand>of() : subcommands();
         CommandLine cli = new CommandLine(rootSpec(subs));
+        // as runc's flag parser: a flag given twice takes its last value
+        cli.setOverwrittenOptionsAllowed(true);
         ParseResult root;
         try {
             root = cli.parseArgs(normalized);

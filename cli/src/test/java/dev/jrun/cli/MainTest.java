@@ -18,6 +18,26 @@ class MainTest {
     Path tmp;
 
     record Result(int status, String out, String err) {
+        /**
+         * The messages of stderr's logrus lines (time="..." level=... msg=...), one per line:
+         * without --log, jrun reports as runc does.
+         */
+        String message() {
+            StringBuilder sb = new StringBuilder();
+            for (String line : err.split("\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                assertTrue(line.matches("time=\"[^\"]+\" level=\\w+ msg=.*"), "a logrus line: " + line);
+                String msg = line.substring(line.indexOf(" msg=") + 5);
+                sb.append(msg.startsWith("\"") ? unquote(msg) : msg).append('\n');
+            }
+            return sb.toString();
+        }
+
+        private static String unquote(String q) {
+            return q.substring(1, q.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
     }
 
     static Result jrun(String... args) {
@@ -47,7 +67,7 @@ class MainTest {
                 List.of("-root=" + tmp, "state", "x"))) {
             Result r = jrun(form.toArray(new String[0]));
             assertEquals(1, r.status(), form.toString());
-            assertEquals("container \"x\" does not exist\n", r.err(), form.toString());
+            assertEquals("container \"x\" does not exist\n", r.message(), form.toString());
         }
     }
 
@@ -96,7 +116,7 @@ class MainTest {
     void badLogFormatIsRefused() {
         Result r = jrun("--log-format", "xml", "list");
         assertEquals(1, r.status());
-        assertTrue(r.err().contains("invalid log format \"xml\""), r.err());
+        assertTrue(r.message().contains("invalid log format \"xml\""), r.err());
     }
 
     @Test
@@ -113,14 +133,14 @@ class MainTest {
         assertEquals(0, jrun("--root", tmp.toString(), "delete", "-f", "nope").status());
         Result r = jrun("--root", tmp.toString(), "delete", "nope");
         assertEquals(1, r.status());
-        assertEquals("container \"nope\" does not exist\n", r.err());
+        assertEquals("container \"nope\" does not exist\n", r.message());
     }
 
     @Test
     void invalidIdIsRefused() {
         Result r = jrun("--root", tmp.toString(), "state", "../etc");
         assertEquals(1, r.status());
-        assertTrue(r.err().startsWith("invalid container id \"../etc\""), r.err());
+        assertTrue(r.message().startsWith("invalid container id \"../etc\""), r.err());
     }
 
     @Test
@@ -141,7 +161,7 @@ class MainTest {
         assertTrue(config.startsWith("{\n\t\"ociVersion\": \"1.3.0\",\n"), config);
         Result again = jrun("spec", "-b", tmp.toString());
         assertEquals(1, again.status());
-        assertEquals("File " + tmp.resolve("config.json") + " exists. Remove it first\n", again.err());
+        assertEquals("File " + tmp.resolve("config.json") + " exists. Remove it first\n", again.message());
         Path rootless = tmp.resolve("rl");
         Files.createDirectory(rootless);
         assertEquals(0, jrun("spec", "--rootless", "--bundle=" + rootless).status());
@@ -198,7 +218,7 @@ class MainTest {
     void killRejectsUnknownSignals() {
         Result r = jrun("--root", tmp.toString(), "kill", "x", "SIGBOGUS");
         assertEquals(1, r.status());
-        assertEquals("unknown signal \"SIGBOGUS\"\n", r.err());
+        assertEquals("unknown signal \"SIGBOGUS\"\n", r.message());
     }
 
     @Test
@@ -206,6 +226,18 @@ class MainTest {
         org.junit.jupiter.api.Assumptions.assumeFalse(Files.isDirectory(Path.of("/run/systemd/system")));
         Result r = jrun("--systemd-cgroup", "--root", tmp.toString(), "create", "--bundle", tmp.toString(), "x");
         assertEquals(1, r.status());
-        assertTrue(r.err().startsWith("--systemd-cgroup: systemd is not running on this host"), r.err());
+        assertTrue(r.message().startsWith("--systemd-cgroup: systemd is not running on this host"), r.err());
+    }
+
+    @Test
+    void errorsOnStderrAreLogrusLinesWithoutLogAndBareWithIt() throws Exception {
+        Result r = jrun("--root", tmp.toString(), "state", "nope");
+        assertTrue(r.err().matches("time=\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\" level=error "
+                + "msg=\"container \\\\\"nope\\\\\" does not exist\"\n"), r.err());
+        Path log = tmp.resolve("log.json");
+        Result logged = jrun("--log", log.toString(), "--log-format", "json", "--root", tmp.toString(), "state", "nope");
+        assertEquals("container \"nope\" does not exist\n", logged.err());
+        assertTrue(Files.readString(log).startsWith("{\"level\":\"error\",\"msg\":\"container \\\"nope\\\" does not exist\""),
+                Files.readString(log));
     }
 }

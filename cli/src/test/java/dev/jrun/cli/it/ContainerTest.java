@@ -41,8 +41,15 @@ public abstract class ContainerTest {
     protected Path root;
     private final List<String> ids = new ArrayList<>();
 
-    /** The result of one jrun call. */
-    public record Result(int status, String out, String err) {
+    /**
+     * The result of one jrun call.  Calls made through {@link #jrun} pass --log, as containerd
+     * does: stderr then holds the bare error message and log the JSON lines (warnings included).
+     */
+    public record Result(int status, String out, String err, String log) {
+        public Result(int status, String out, String err) {
+            this(status, out, err, "");
+        }
+
         public Map<String, Object> json() {
             return Json.parseObject(out);
         }
@@ -118,12 +125,20 @@ public abstract class ContainerTest {
     }
 
     protected Result jrunIn(Path cwd, String... args) throws IOException, InterruptedException {
+        Path log = Files.createTempFile(work, "jrun-", ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(jrun.toString());
         cmd.add("--root");
         cmd.add(root.toString());
+        cmd.add("--log");
+        cmd.add(log.toString());
+        cmd.add("--log-format");
+        cmd.add("json");
         cmd.addAll(Arrays.asList(args));
-        return exec(cwd, cmd, 60);
+        Result r = exec(cwd, cmd, 60);
+        String text = Files.readString(log);
+        Files.delete(log);
+        return new Result(r.status(), r.out(), r.err(), text);
     }
 
     protected static Result exec(Path cwd, List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {

@@ -110,7 +110,7 @@ class ErrorMessagesTest extends ContainerTest {
             String id = newId();
             Bundle b = bundle(id, c -> { });
             List<String> args = new ArrayList<>(List.of(jrun.toString(), "--root", full.resolve("state").toString(),
-                    "create", "--bundle", b.dir().toString(), id));
+                    "--log", "/dev/null", "create", "--bundle", b.dir().toString(), id));
             Result r = exec(null, args, 60);
             assertEquals(1, r.status());
             assertTrue(r.err().endsWith(": no space left on device\n"), r.err());

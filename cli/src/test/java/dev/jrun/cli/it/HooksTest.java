@@ -144,11 +144,11 @@ class HooksTest extends ContainerTest {
                 .addHook("poststop", new Hook("/nonexistent/hook", null, null, null)));
         jrun("create", "--bundle", b.dir().toString(), id).ok();
         Result started = jrun("start", id).ok();
-        assertTrue(started.err().contains("error running poststart hook #0: exit status 1"), started.err());
+        assertTrue(started.log().contains("error running poststart hook #0: exit status 1"), started.log());
         assertStatus("running", jrun("state", id));
         Result deleted = jrun("delete", "--force", id).ok();
-        assertTrue(deleted.err().contains("error running poststop hook #0: fork/exec /nonexistent/hook: "
-                + "no such file or directory"), deleted.err());
+        assertTrue(deleted.log().contains("error running poststop hook #0: fork/exec /nonexistent/hook: "
+                + "no such file or directory"), deleted.log());
         assertFalse(Files.exists(root.resolve(id)));
     }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +40,8 @@ class RuncProcessesTest extends ContainerTest {
                 .args("/bin/jrun-probe"));
         Result r = jrun("run", "--bundle", b.dir().toString(), id);
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.err().contains("can't raise ambient capability CAP_KILL: operation not permitted"), r.err());
+        assertTrue(r.log().contains("{\"level\":\"warning\",\"msg\":\"can't raise ambient capability CAP_KILL: "
+                + "operation not permitted\""), r.log());
         assertEquals(0L, capMask(r.json(), "ambient"));
     }
 
@@ -232,5 +234,82 @@ class RuncProcessesTest extends ContainerTest {
         jrun("create", "--bundle", b.dir().toString(), id).ok();
         assertEquals("root", jrun("state", id).ok().json().get("owner"));
         assertTrue(jrun("list").ok().out().lines().anyMatch(l -> l.startsWith(id) && l.trim().endsWith("root")));
+    }
+
+    /** Cases 21/22: without --log, warnings reach stderr as logrus lines; --debug is one line per step. */
+    @Test
+    void stderrCarriesLogrusLinesAndDebugIsOneLinePerStep() throws Exception {
+        String id = newId();
+        List<String> caps = List.of("CAP_KILL");
+        Bundle b = bundle(id, c -> c.capabilities(new LinuxCapabilities(caps, caps, null, caps, caps))
+                .args("/bin/jrun-probe", "exit", "0"));
+        Result r = exec(null, List.of(jrun.toString(), "--root", root.toString(), "run", "--bundle",
+                b.dir().toString(), id), 60);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().matches("time=\"[0-9T:-]+Z\" level=warning msg=\"can't raise ambient capability CAP_KILL: "
+                + "operation not permitted\"\n"), r.err());
+
+        String other = newId();
+        Bundle quiet = bundle(other, c -> c.args("/bin/jrun-probe", "exit", "0"));
+        Result debug = jrun("--debug", "create", "--bundle", quiet.dir().toString(), other);
+        assertEquals(0, debug.status(), debug.err());
+        jrun("delete", "--force", other).ok();
+        List<String> lines = debug.log().lines().toList();
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("{\"level\":\"debug\",\"msg\":\"")), debug.log());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("create " + other + ": plan: ")), debug.log());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("create " + other + ": container init is pid ")), debug.log());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("\\n")), "one step per line: " + debug.log());
+    }
+
+    /** Case 21: exec --cgroup is parsed, and refused, in runc's words. */
+    @Test
+    void execCgroupArgumentsInRuncsWords() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "sleep", "30"));
+        jrun("run", "-d", "--bundle", b.dir().toString(), id).ok();
+        try {
+            String[][] refusals = {
+                {".. is not a sub cgroup path", "--cgroup", ".."},
+                {"../.. is not a sub cgroup path", "--cgroup", "memory:../.."},
+                {"invalid --cgroup argument(s): controller memory specified multiple times",
+                    "--cgroup", "memory:a", "--cgroup", "cpu,memory:b"},
+                {"invalid --cgroup argument: :a (empty <controller> prefix)", "--cgroup", ":a"},
+                {"invalid --cgroup argument: b (missing <controller>: prefix)", "--cgroup", "memory:a", "--cgroup", "b"},
+                {"unknown controller nosuch in SubCgroupPaths", "--cgroup", "nosuch:a"},
+            };
+            for (String[] refusal : refusals) {
+                List<String> args = new java.util.ArrayList<>(List.of("exec"));
+                args.addAll(List.of(refusal).subList(1, refusal.length));
+                args.addAll(List.of(id, "true"));
+                Result r = jrun(args.toArray(new String[0]));
+                assertEquals(255, r.status(), String.join(" ", args));
+                assertEquals(refusal[0] + "\n", r.err(), String.join(" ", args));
+            }
+            // a sub-path that comes back inside is fine (runc joins and cleans it the same way)
+            Path sub = Files.createDirectories(Path.of("/sys/fs/cgroup/memory/jrun-test", id, "sub"));
+            Result in = jrun("exec", "--cgroup", "memory:x/../sub", id, "cat", "/proc/self/cgroup");
+            assertEquals(0, in.status(), in.err());
+            assertTrue(in.out().contains(":memory:/jrun-test/" + id + "/sub\n"), in.out());
+            assertTrue(Files.isDirectory(sub));
+        } finally {
+            jrun("delete", "--force", id);
+        }
+    }
+
+    /** Case 21: SCHED_DEADLINE in a cpuset the kernel will not admit it to, in runc's words. */
+    @Test
+    void deadlineSchedulingWithAllowedCpusInRuncsWords() throws Exception {
+        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "one CPU is the whole root domain");
+        String id = newId();
+        Bundle b = bundle(id, c -> c.scheduler(new dev.jrun.spec.model.Scheduler("SCHED_DEADLINE", null, null, null,
+                        10_000_000L, 20_000_000L, 20_000_000L))
+                .resources(r -> new dev.jrun.spec.model.LinuxResources(r.devices(), r.memory(),
+                        new dev.jrun.spec.model.LinuxCPU(null, null, null, null, null, null, "0", null, null), r.pids(),
+                        r.blockIO(), r.hugepageLimits(), r.network(), r.rdma(), r.unified()))
+                .args("/bin/jrun-probe", "exit", "0"));
+        Result r = jrun("create", "--bundle", b.dir().toString(), id);
+        assertEquals(1, r.status(), r.out());
+        assertEquals("process scheduler can't be used together with AllowedCPUs\n", r.err());
+        assertEquals(1, jrun("state", id).status(), "nothing is left of it");
     }
 }

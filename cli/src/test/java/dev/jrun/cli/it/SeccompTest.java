@@ -233,8 +233,9 @@ class SeccompTest extends ContainerTest {
             BufferedReader lines = new BufferedReader(new InputStreamReader(agent.getInputStream()));
             assertEquals("ready", lines.readLine());
             String id = newId();
+            // sendmsg may be trapped too, as under runc: jrun-init only writes the listener's number
             LinuxSeccomp s = new LinuxSeccomp("SCMP_ACT_ALLOW", null, null, null, socket.toString(), "hello agent",
-                    List.of(rule("SCMP_ACT_NOTIFY", "getppid")));
+                    List.of(rule("SCMP_ACT_NOTIFY", "getppid"), rule("SCMP_ACT_NOTIFY", "sendmsg")));
             Bundle b = bundle(id, c -> c.seccomp(s).annotation("k", "v").args("/bin/jrun-probe", "syscall", "getppid"));
             Path pidFile = work.resolve("pid");
             Result r = jrun("run", "--pid-file", pidFile.toString(), "--bundle", b.dir().toString(), id).ok();
@@ -269,7 +270,8 @@ class SeccompTest extends ContainerTest {
         Bundle b = bundle(id, c -> c.seccomp(s));
         Result r = jrun("create", "--bundle", b.dir().toString(), id);
         assertEquals(1, r.status(), r.out());
-        assertTrue(r.err().contains("seccomp") && r.err().contains(socket.toString()), r.err());
+        assertEquals("failed to connect with seccomp agent specified in the seccomp profile: connect " + socket
+                + ": no such file or directory\n", r.err());
         assertEquals(1, jrun("state", id).status(), "nothing is left of it");
         assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory/jrun-test", id)), "nor of its cgroup");
     }

@@ -60,8 +60,7 @@ class SecurityTest extends ContainerTest {
         Files.createSymbolicLink(b.rootfs().resolve("proc"), Path.of("elsewhere"));
         Result r = jrun("create", "--bundle", b.dir().toString(), id);
         assertEquals(1, r.status());
-        assertEquals("mount /proc on " + b.rootfs() + "/proc: create mount point: too many levels of symbolic links\n",
-                r.err());
+        assertEquals("filesystem \"proc\" must be mounted on ordinary directory\n", r.err());
         assertFalse(Files.exists(root.resolve(id)));
     }
 
@@ -115,7 +114,7 @@ class SecurityTest extends ContainerTest {
         String id = newId();
         // the leaky-vessels attack: a cwd reached through an fd to a host directory
         Bundle b = bundle(id, c -> c.cwd("/proc/self/fd/3"));
-        String cmd = "exec 3</tmp; exec " + jrun + " --root " + root + " create --preserve-fds 1 --bundle " + b.dir()
+        String cmd = "exec 3</tmp; exec " + jrun + " --root " + root + " --log /dev/null create --preserve-fds 1 --bundle " + b.dir()
                 + " " + id;
         Result r = exec(null, List.of("/bin/sh", "-c", cmd), 60);
         assertEquals(1, r.status());

@@ -131,12 +131,16 @@ final class Creator {
                     new PlanContext.Host(facts.hasKcore(), cgroup.view(), facts.appArmorExecAttr(), facts.selinux(),
                             options.noPivot() ? host.fullProcAndSysMountsOutside(bundle.rootfs()) : null),
                     seccomp == null ? null : seccomp.program()));
+            debug("cgroup " + cgroup.paths());
             if (debug != null) {
-                debug.accept("create " + id + ": jrun-init plan:\n" + plan.render());
+                for (String step : plan.render().split("\n")) {
+                    debug("plan: " + step);
+                }
             }
             // The executor starts first and waits at its first sync point (joining the cgroup)
             // while the cgroup is made: the two overlap on the machine's cores.
             Executor.Started started = host.startExecutor(executor);
+            debug("jrun-init started as pid " + started.pid());
             conversation = new InitConversation(sys, plan, started.pid(), false);
             try (SyncSocket socket = started.socket()) {
                 conversation.sendPlan(socket);
@@ -149,6 +153,7 @@ final class Creator {
                 conversation.run(socket, new Parent(spec));
             }
             int init = conversation.child();
+            debug("container init is pid " + init + ", waiting on the exec fifo");
             if (options.pidfdSocket() != null) {
                 PidfdSocket.send(sys, options.pidfdSocket(), init, "standard");
             }
@@ -174,6 +179,13 @@ final class Creator {
             throw new JrunException(e.getMessage(), e);
         } catch (PlanException e) {
             throw new JrunException(bundle.configFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One --debug line, in runc's manner: what happened, for whom. */
+    private void debug(String message) {
+        if (debug != null) {
+            debug.accept("create " + id + ": " + message);
         }
     }
 

@@ -85,15 +85,19 @@ final class Execer {
                     new PlanCompiler.ExecContext(pidfdChild, namespaceFlags(container)));
             List<CgroupManager> cgroups = cgroups(state);
             if (debug != null) {
-                debug.accept("exec in " + id + ": jrun-init plan:\n" + plan.render());
+                for (String step : plan.render().split("\n")) {
+                    debug("plan: " + step);
+                }
             }
             Executor.Started started = host.startExecutor(executor);
+            debug("jrun-init started as pid " + started.pid());
             conversation = new InitConversation(sys, plan, started.pid(), true);
             try (SyncSocket socket = started.socket()) {
                 conversation.sendPlan(socket);
                 conversation.run(socket, new Parent(state, container, cgroups));
             }
             int pid = conversation.child();
+            debug("process is pid " + pid);
             if (options.pidfdSocket() != null) {
                 PidfdSocket.send(sys, options.pidfdSocket(), pid, "setns");
             }
@@ -147,33 +151,15 @@ final class Execer {
     /** The container's cgroup, or the sub-cgroup --cgroup names (which must already exist). */
     private List<CgroupManager> cgroups(ContainerState state) throws JrunException {
         try {
-            if (options.cgroup() == null || options.cgroup().isEmpty()) {
+            Map<String, String> sub = SubCgroups.parse(options.cgroups());
+            if (sub.isEmpty()) {
                 return List.of(host.cgroup(state.cgroupPaths()));
             }
-            String spec = options.cgroup();
-            String sub = spec;
-            List<String> controllers = null;
-            int colon = spec.indexOf(':');
-            if (colon >= 0) {
-                controllers = List.of(spec.substring(0, colon).split(","));
-                sub = spec.substring(colon + 1);
-            }
-            if (sub.contains("..")) {
-                throw new JrunException("invalid --cgroup \"" + spec + "\": must not contain \"..\"");
-            }
-            Map<String, String> paths = new java.util.LinkedHashMap<>();
-            for (Map.Entry<String, String> e : state.cgroupPaths().entrySet()) {
-                boolean named = controllers == null || controllers.contains(e.getKey())
-                        || (e.getKey().isEmpty() && controllers.contains("unified"));
-                Path dir = Path.of(e.getValue());
-                Path target = named ? dir.resolve(sub.startsWith("/") ? sub.substring(1) : sub).normalize() : dir;
-                if (!target.startsWith(dir)) {
-                    throw new JrunException("invalid --cgroup \"" + spec + "\": outside the container's cgroup");
+            Map<String, String> paths = SubCgroups.apply(state.cgroupPaths(), sub);
+            for (String dir : paths.values()) {
+                if (!Files.isDirectory(Path.of(dir))) {
+                    throw new JrunException("--cgroup: " + dir + " does not exist");
                 }
-                if (!Files.isDirectory(target)) {
-                    throw new JrunException("--cgroup " + spec + ": " + target + " does not exist");
-                }
-                paths.put(e.getKey(), target.toString());
             }
             return List.of(host.cgroup(paths));
         } catch (CgroupException e) {
@@ -218,6 +204,12 @@ final class Execer {
             } catch (SeccompException e) {
                 throw new JrunException(e.getMessage(), e);
             }
+        }
+    }
+
+    private void debug(String message) {
+        if (debug != null) {
+            debug.accept("exec in " + id + ": " + message);
         }
     }
 }

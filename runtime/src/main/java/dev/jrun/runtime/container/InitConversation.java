@@ -94,14 +94,21 @@ final class InitConversation {
                 }
                 case Wire.MSG_FD -> {
                     // the seccomp listener goes to the agent at once, before the executor's next syscall
-                    int fd = msg.fd();
+                    ByteBuffer b = msg.buffer();
+                    if (b.getInt() != Wire.FD_SECCOMP_LISTENER || child <= 0) {
+                        throw new JrunException("unexpected file descriptor from jrun-init");
+                    }
+                    int theirs = b.getInt();
+                    int pidfd = sys.pidfdOpen(child);
                     try {
-                        if (fd < 0 || msg.buffer().getInt() != Wire.FD_SECCOMP_LISTENER || child <= 0) {
-                            throw new JrunException("unexpected file descriptor from jrun-init");
+                        int fd = sys.pidfdGetfd(pidfd, theirs);
+                        try {
+                            parent.seccompListener(child, fd);
+                        } finally {
+                            sys.close(fd);
                         }
-                        parent.seccompListener(child, fd);
                     } finally {
-                        sys.close(fd);
+                        sys.close(pidfd);
                     }
                 }
                 case Wire.MSG_ERROR -> throw error(msg);
@@ -174,6 +181,9 @@ final class InitConversation {
         if (description.isEmpty()) {
             int status = !errnoAsStatus ? 1 : errno == Errno.ENOENT ? 127 : errno == Errno.EACCES ? 126 : 1;
             return new JrunException(detail, status);
+        }
+        if (plan.explain(step, errno) != null) {
+            return new JrunException(plan.explain(step, errno));
         }
         StringBuilder text = new StringBuilder(description);
         if (!detail.isEmpty()) {

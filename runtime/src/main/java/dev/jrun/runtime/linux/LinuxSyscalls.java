@@ -31,6 +31,7 @@ final class LinuxSyscalls implements Syscalls {
     private static final short POLLIN = 0x1;
     /* the same number on x86_64 and aarch64 (it postdates the per-arch tables) */
     private static final long SYS_PIDFD_OPEN = 434;
+    private static final long SYS_PIDFD_GETFD = 438;
     /* first fd of the scratch range where spawn parks sources before dup2 */
     private static final int SCRATCH_FD_BASE = 512;
 
@@ -450,6 +451,15 @@ final class LinuxSyscalls implements Syscalls {
             throw fail("pidfd_open " + pid);
         }
         // pidfds are close-on-exec from the kernel already
+        return (int) fd;
+    }
+
+    @Override
+    public int pidfdGetfd(int pidfd, int targetFd) throws NativeException {
+        long fd = libc.syscall(SYS_PIDFD_GETFD, pidfd, targetFd, 0, 0);
+        if (fd < 0) {
+            throw fail("pidfd_getfd " + targetFd);
+        }
         return (int) fd;
     }
 

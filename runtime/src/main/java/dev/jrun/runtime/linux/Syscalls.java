@@ -42,6 +42,9 @@ public interface Syscalls {
     /** A pidfd for pid: it keeps naming that process even if the pid is later reused. */
     int pidfdOpen(int pid) throws NativeException;
 
+    /** A copy, in this process, of another process's fd (pidfd_getfd(2)); close-on-exec. */
+    int pidfdGetfd(int pidfd, int targetFd) throws NativeException;
+
     /** waitpid; returns the raw status, or -1 with WNOHANG when the child has not changed state. */
     int waitpid(int pid, boolean noHang) throws NativeException;
 

@@ -35,6 +35,11 @@ final class Compilation {
         entries.add(new InitPlan.Entry(step, description));
     }
 
+    /** Appends a step with runc's sentence for some of its failures (null: none). */
+    void add(Step step, String description, InitPlan.Explained explained) {
+        entries.add(new InitPlan.Entry(step, description, explained));
+    }
+
     InitPlan plan() {
         return new InitPlan(entries);
     }

@@ -171,7 +171,10 @@ final class FilesystemSteps {
                 Paths.inRoot(dest), params, set, o.clear(), o.propagation(), resolve,
                 "proc".equals(m.type()) ? ProcGuard.ALLOWED_ON_PROC : ProcGuard.NOT_ON_PROC, "tmpfs".equals(m.type()),
                 "tmpfs".equals(m.type()) && MountOptions.parse(m.options()).copyUp()),
-                "mount " + dest + " on " + where);
+                "mount " + dest + " on " + where, resolve == Resolve.NO_SYMLINKS
+                        ? new InitPlan.Explained("filesystem \"" + m.type() + "\" must be mounted on ordinary directory",
+                                InitPlan.Explained.ELOOP, InitPlan.Explained.ENOTDIR)
+                        : null);
         if (o.recursiveSet() != 0 || o.recursiveClear() != 0) {
             c.add(new Step.SetAttr(Paths.inRoot(dest), o.recursiveSet(), o.recursiveClear(), true),
                     "set recursive attributes of " + dest);

@@ -13,13 +13,42 @@ public record InitPlan(List<Entry> entries) {
         entries = List.copyOf(entries);
     }
 
-    /** A step and the sentence that names it when it fails ("mount /x on /b/rootfs/x"). */
-    public record Entry(Step step, String description) {
+    /**
+     * A step and the sentence that names it when it fails ("mount /x on /b/rootfs/x"); where runc
+     * explains a failure in a sentence of its own, that sentence replaces the whole message.
+     */
+    public record Entry(Step step, String description, Explained explained) {
+        public Entry(Step step, String description) {
+            this(step, description, null);
+        }
+    }
+
+    /** runc's own sentence for a step that failed with one of these errnos. */
+    public record Explained(String sentence, int... errnos) {
+        // the kernel's numbers, as the executor reports them (the plan stays free of the native layer)
+        static final int EPERM = 1;
+        static final int ENOTDIR = 20;
+        static final int ELOOP = 40;
+
+        boolean covers(int errno) {
+            for (int e : errnos) {
+                if (e == errno) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** The step at an index the executor reported, or null. */
     public Step step(int stepIndex) {
         return stepIndex >= 0 && stepIndex < entries.size() ? entries.get(stepIndex).step() : null;
+    }
+
+    /** runc's sentence for this step failing with errno, or null when the description and errno say it. */
+    public String explain(int stepIndex, int errno) {
+        Explained e = stepIndex >= 0 && stepIndex < entries.size() ? entries.get(stepIndex).explained() : null;
+        return e != null && e.covers(errno) ? e.sentence() : null;
     }
 
     public String describe(int stepIndex) {

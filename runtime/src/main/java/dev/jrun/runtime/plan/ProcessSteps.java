@@ -80,8 +80,13 @@ final class ProcessSteps {
         }
         if (c.process.scheduler() != null) {
             ProcessAttributes.Sched s = ProcessAttributes.sched(c.process.scheduler());
+            // the kernel refuses SCHED_DEADLINE to a task whose CPUs are fewer than its root domain's
+            boolean cpuset = c.linux.resources() != null && c.linux.resources().cpu() != null
+                    && notBlank(c.linux.resources().cpu().cpus());
             c.add(new Step.Sched(s.policy(), s.flags(), s.nice(), s.priority(), s.runtime(), s.deadline(), s.period()),
-                    "set the scheduler " + c.process.scheduler().policy());
+                    "set the scheduler " + c.process.scheduler().policy(),
+                    !cpuset ? null : new InitPlan.Explained(
+                            "process scheduler can't be used together with AllowedCPUs", InitPlan.Explained.EPERM));
         }
         if (c.process.ioPriority() != null) {
             c.add(new Step.Ioprio(ProcessAttributes.ioprio(c.process.ioPriority())), "set the I/O priority");

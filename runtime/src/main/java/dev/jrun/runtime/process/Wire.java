@@ -20,7 +20,11 @@ public final class Wire {
     public static final int MSG_ERROR = 12;
     /** init -> java: ready (created, or about to exec). */
     public static final int MSG_CREATED = 13;
-    /** init -> java: u32 fd kind, with one fd as SCM_RIGHTS. */
+    /**
+     * init -> java: u32 fd kind, i32 the fd's number in the sender, which keeps it open until the
+     * next sync; java copies it with pidfd_getfd(2).  As runc: only write(2) carries it, so a
+     * notify rule may cover sendmsg.
+     */
     public static final int MSG_FD = 14;
     /**
      * init -> java: a hook failed: i32 step index, i32 how (HookOutcome.How, from 1), i64 value,
@@ -36,7 +40,7 @@ public final class Wire {
     public static final int SYNC_USERNS = 2;
     /** Run the prestart and createRuntime hooks; the answer carries the state JSON. */
     public static final int SYNC_HOOKS = 3;
-    /** A seccomp listener fd was sent (MSG_FD); hand it to the agent. */
+    /** A seccomp listener fd was named (MSG_FD); hand it to the agent. */
     public static final int SYNC_SECCOMP = 4;
 
     /** MSG_FD kind: the seccomp notify listener. */

@@ -47,7 +47,7 @@ public final class NotifyHandoff {
         try {
             socket = sys.connectUnix(path);
         } catch (NativeException e) {
-            throw new SeccompException("seccomp: cannot reach the listener: " + e.getMessage(), e);
+            throw new SeccompException("failed to connect with seccomp agent specified in the seccomp profile: " + e.getMessage(), e);
         }
         try {
             sys.sendWithFd(socket, message, listenerFd);

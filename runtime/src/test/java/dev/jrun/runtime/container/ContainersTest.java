@@ -307,7 +307,7 @@ class ContainersTest {
     void execRefusesStoppedAndPausedContainers() throws Exception {
         initCreates();
         containers.create("c1", options(null));
-        ExecOptions exec = new ExecOptions(true, null, null, 0, null, false, null);
+        ExecOptions exec = new ExecOptions(true, null, null, 0, List.of(), false, null);
         cgroup("c1").frozen = true;
         JrunException e = assertThrows(JrunException.class,
                 () -> containers.exec("c1", null, "exec", flags("true", false), exec));
@@ -325,7 +325,7 @@ class ContainersTest {
         initCreates();
         containers.create("c1", options(null));
         containers.start("c1");
-        ExecOptions exec = new ExecOptions(true, null, null, 0, null, false, null);
+        ExecOptions exec = new ExecOptions(true, null, null, 0, List.of(), false, null);
         ExecProcess flags = flags("sh", true);
         JrunException e = assertThrows(JrunException.class, () -> containers.exec("c1", null, "exec", flags, exec));
         assertEquals("cannot allocate tty if jrun will detach without setting console socket", e.getMessage());
@@ -341,7 +341,7 @@ class ContainersTest {
         host.processes.put(4300, 5L);
         Path pidFile = tmp.resolve("exec.pid");
         int status = containers.exec("c1", null, "exec", flags("true", false),
-                new ExecOptions(true, pidFile, null, 0, null, false, null));
+                new ExecOptions(true, pidFile, null, 0, List.of(), false, null));
         assertEquals(0, status);
         assertEquals("4300", Files.readString(pidFile));
         assertEquals(2, cgroup("c1").events.stream().filter(("add " + FakeHost.EXECUTOR_PID)::equals).count(),
@@ -358,7 +358,7 @@ class ContainersTest {
                 "exec: \"nope\": executable file not found in $PATH");
         host.processes.put(4300, 5L);
         JrunException e = assertThrows(JrunException.class, () -> containers.exec("c1", null, "exec",
-                flags("nope", false), new ExecOptions(true, null, null, 0, null, false, null)));
+                flags("nope", false), new ExecOptions(true, null, null, 0, List.of(), false, null)));
         assertEquals("exec: \"nope\": executable file not found in $PATH", e.getMessage());
         assertEquals(127, e.exitStatus(), "a missing command exits 127, as a shell's does");
         assertFalse(host.processes.containsKey(4300));

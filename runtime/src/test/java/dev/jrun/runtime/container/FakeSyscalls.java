@@ -264,6 +264,12 @@ public final class FakeSyscalls implements Syscalls {
     }
 
     @Override
+    public int pidfdGetfd(int pidfd, int targetFd) {
+        calls.add("pidfd_getfd " + targetFd);
+        return newFd();
+    }
+
+    @Override
     public int waitpid(int pid, boolean noHang) {
         calls.add("waitpid " + pid);
         return exitStatus.getOrDefault(pid, 0);

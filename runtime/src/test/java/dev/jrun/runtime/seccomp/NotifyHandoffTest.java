@@ -78,7 +78,7 @@ class NotifyHandoffTest {
         List<String> log = new ArrayList<>();
         SeccompException e = assertThrows(SeccompException.class,
                 () -> NotifyHandoff.send(recorder(log, Errno.ECONNREFUSED), PROFILE, STATE, 1, 12));
-        assertEquals("seccomp: cannot reach the listener: connect /run/agent.sock: connection refused", e.getMessage());
+        assertEquals("failed to connect with seccomp agent specified in the seccomp profile: connect /run/agent.sock: connection refused", e.getMessage());
         assertEquals(List.of("connect /run/agent.sock"), log);
     }
 }

@@ -35,7 +35,7 @@ final class SeccompRules {
             action(s.defaultAction(), s.defaultErrnoRet(), field(AT, Json.LinuxSeccomp.defaultAction),
                     field(AT, Json.LinuxSeccomp.defaultErrnoRet));
             if (NOTIFY.equals(s.defaultAction())) {
-                f.error(field(AT, Json.LinuxSeccomp.defaultAction), "SCMP_ACT_NOTIFY cannot be the default action");
+                f.error(field(AT, Json.LinuxSeccomp.defaultAction), "SCMP_ACT_NOTIFY cannot be used as default action");
             }
         }
         names(s.architectures(), SeccompNames.ARCHITECTURES, "architecture", field(AT, Json.LinuxSeccomp.architectures));
@@ -69,7 +69,7 @@ final class SeccompRules {
                 } else if (NOTIFY.equals(sc.action()) && name.equals("write")) {
                     // The agent would deadlock if the runtime's own write to it were trapped.
                     f.error(index(field(at, Json.LinuxSyscall.names), j),
-                            "SCMP_ACT_NOTIFY cannot be used for \"write\"");
+                            "SCMP_ACT_NOTIFY cannot be used for the write syscall");
                 }
             }
         }

@@ -380,7 +380,7 @@ class ValidatorTest {
                 rule("{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_KILL_ALL'}}}",
                         "config.json: linux.seccomp.defaultAction: unknown action 'SCMP_ACT_KILL_ALL'"),
                 rule("{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_NOTIFY', 'listenerPath': '/run/a.sock'}}}",
-                        "config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action"),
+                        "config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be used as default action"),
                 rule("{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW', 'defaultErrnoRet': 1}}}",
                         "config.json: linux.seccomp.defaultErrnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno"),
                 rule("{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['SCMP_ARCH_X86_64', 'SCMP_ARCH_VAX']}}}",
@@ -409,7 +409,7 @@ class ValidatorTest {
                         "config.json: linux.seccomp.listenerPath: must be set when SCMP_ACT_NOTIFY is used"),
                 rule("{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/run/a.sock',"
                                 + " 'syscalls': [{'names': ['mount', 'write'], 'action': 'SCMP_ACT_NOTIFY'}]}}}",
-                        "config.json: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for 'write'"),
+                        "config.json: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for the write syscall"),
                 rule("{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerMetadata': 'x'}}}",
                         "config.json: linux.seccomp.listenerMetadata: must not be set without listenerPath"),
                 // other linux fields
