@@ -82,16 +82,7 @@ public final class StateStore {
         ensureRoot();
         Path scratch = root.resolve(SCRATCH);
         sweepScratch(scratch);
-        Path tmp;
-        try {
-            if (!Files.isDirectory(scratch)) {
-                Files.createDirectories(scratch);
-            }
-            tmp = Files.createTempDirectory(scratch, "create-", PRIVATE);
-        } catch (IOException e) {
-            throw new IOException("create the state directory for " + dev.jrun.spec.Text.abbreviate(id) + " under " + root + ": "
-                    + reason(e), e);
-        }
+        Path tmp = scratchDirectory(scratch, id);
         Lock lock = lockFile(tmp.resolve(LOCK), dir(id).toAbsolutePath(), id);
         try {
             Files.move(tmp, dir(id), StandardCopyOption.ATOMIC_MOVE);
@@ -103,6 +94,33 @@ public final class StateStore {
                 throw new JrunException("container with id exists: " + id);
             }
             throw new IOException("create the state directory " + root.resolve(dev.jrun.spec.Text.abbreviate(id)) + ": " + reason(e), e);
+        } finally {
+            // the root holds only containers between calls (managers and people list it)
+            try {
+                Files.deleteIfExists(scratch);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // another create is using it; the last one out removes it
+            } catch (IOException e) {
+                // harmless: the next create reuses it
+            }
+        }
+    }
+
+    /** A new private directory under scratch, which a concurrent create may remove between our steps. */
+    private Path scratchDirectory(Path scratch, String id) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Files.createDirectories(scratch);
+                return Files.createTempDirectory(scratch, "create-", PRIVATE);
+            } catch (NoSuchFileException e) {
+                if (attempt == 100) {
+                    throw new IOException("create the state directory for " + dev.jrun.spec.Text.abbreviate(id)
+                            + " under " + root + ": " + reason(e), e);
+                }
+            } catch (IOException e) {
+                throw new IOException("create the state directory for " + dev.jrun.spec.Text.abbreviate(id) + " under "
+                        + root + ": " + reason(e), e);
+            }
         }
     }
 
@@ -119,7 +137,10 @@ public final class StateStore {
                 } catch (java.nio.channels.OverlappingFileLockException e) {
                     continue; // a create of this JVM holds it
                 } catch (NoSuchFileException e) {
-                    // killed before its lock file was made
+                    // killed before its lock file was made, or a concurrent create about to make it
+                    if (!Files.exists(p) || Files.getLastModifiedTime(p).toMillis() > System.currentTimeMillis() - 60_000) {
+                        continue;
+                    }
                 }
                 remove(p);
             }

@@ -199,10 +199,22 @@ class StateStoreTest {
         store.reserve("c1").close();
         Path leftover = Files.createDirectories(tmp.resolve("~scratch").resolve("create-123"));
         Files.createFile(leftover.resolve("lock"));
+        Path fresh = Files.createDirectories(tmp.resolve("~scratch").resolve("create-456"));
         store.reserve("c2").close();
         assertFalse(Files.exists(leftover));
+        assertTrue(Files.exists(fresh), "a directory without a lock yet may be a concurrent create's, just made");
         assertEquals(List.of(), store.ids(), "neither reservation wrote a state");
         assertTrue(Files.isDirectory(store.dir("c2")));
+    }
+
+    @Test
+    void theRootHoldsOnlyContainersBetweenCalls() throws Exception {
+        StateStore store = new StateStore(tmp);
+        store.reserve("c1").close();
+        store.reserve("c2").close();
+        try (java.util.stream.Stream<Path> entries = Files.list(tmp)) {
+            assertEquals(List.of("c1", "c2"), entries.map(p -> p.getFileName().toString()).sorted().toList());
+        }
     }
 
     @Test
