@@ -21,3 +21,8 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+
+# --- checkpoint/restore (separate from the package list above) -------------------------------
+# The checkpoint tests need a CRIU that works on this kernel: built from shared/criu, installed
+# as /usr/local/sbin/criu, skipped when that version is already there.
+sh "$(dirname "$0")/criu.sh"

@@ -116,7 +116,7 @@ final class FilesystemSteps {
         return "bind".equals(m.type()) || MountOptions.isBind(m.options());
     }
 
-    private static void mount(Compilation c, Mount m) throws PlanException {
+    static void mount(Compilation c, Mount m) throws PlanException {
         String dest = Paths.clean(m.destination());
         if ("cgroup".equals(m.type()) || "cgroup2".equals(m.type())) {
             CgroupMounts.add(c, m, dest);
