@@ -98,6 +98,32 @@ public final class CriuBinary {
                 + "`criu check` fails: " + problem;
     }
 
+    /** runc's features annotation saying checkpoint/restore is available. */
+    public static final String ENABLED_ANNOTATION = "org.opencontainers.runc.checkpoint.enabled";
+    public static final String VERSION_ANNOTATION = "dev.jrun.criu.version";
+    public static final String PROBLEM_ANNOTATION = "dev.jrun.criu.problem";
+
+    /**
+     * For `features`, where runc reports checkpoint support: whether it works here (CRIU
+     * present and passing `criu check`), the version found, and if it does not work, why.
+     */
+    public static java.util.Map<String, String> featureAnnotations(String override) {
+        java.util.Map<String, String> a = new java.util.LinkedHashMap<>();
+        Path criu = find(override);
+        if (criu == null) {
+            a.put(ENABLED_ANNOTATION, "false");
+            a.put(PROBLEM_ANNOTATION, missing(override));
+            return a;
+        }
+        String problem = unusable(criu);
+        a.put(ENABLED_ANNOTATION, problem == null ? "true" : "false");
+        a.put(VERSION_ANNOTATION, version(criu));
+        if (problem != null) {
+            a.put(PROBLEM_ANNOTATION, problem);
+        }
+        return a;
+    }
+
     private record Run(int status, String output) {
     }
 

@@ -153,8 +153,9 @@ final class Restorer {
             Map<String, String> joinNs = new LinkedHashMap<>();
             namespaces(spec, inherited, inheritFds, joinNs);
             for (int i = 0; i < descriptors.size() && i < 3; i++) {
+                // stdout and stderr are often one pipe: CRIU gives it the first fd listed
                 if (descriptors.get(i).contains("pipe:")) {
-                    inheritFds.put(descriptors.get(i), i);
+                    inheritFds.putIfAbsent(descriptors.get(i), i);
                 }
             }
 
