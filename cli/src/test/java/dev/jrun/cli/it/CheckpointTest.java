@@ -154,6 +154,9 @@ class CheckpointTest extends ContainerTest {
         assertStatus("running", jrun("state", id));
         Result exec = jrun("exec", id, "cat", "/proc/1/cmdline").ok();
         assertTrue(exec.out().startsWith("sh\0-c\0"), "exec joins the restored container: " + exec.out());
+        assertEquals(Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid(id)), "ns", "time")).toString(),
+                jrun("exec", id, "readlink", "/proc/self/ns/time").ok().out().strip(),
+                "exec joins the time namespace CRIU restored the processes into");
         jrun("pause", id).ok();
         assertStatus("paused", jrun("state", id));
         jrun("resume", id).ok();

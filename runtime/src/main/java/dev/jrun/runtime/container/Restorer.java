@@ -339,13 +339,42 @@ final class Restorer {
                 bundle.rootfs().toString(), Timestamps.now(), "", spec.annotations(), cgroup.paths(),
                 hooks != null && hooks.poststart() != null && !hooks.poststart().isEmpty(),
                 hooks != null && hooks.poststop() != null && !hooks.poststop().isEmpty());
-        store.writeFile(id, StateStore.CONFIG, bundle.configBytes());
+        store.writeFile(id, StateStore.CONFIG, snapshot(spec, pid));
         store.write(s);
         store.removeCreating(id);
         if (options.pidFile() != null) {
             PidFile.write(options.pidFile(), pid);
         }
         state = s;
+    }
+
+    /**
+     * The config as create would snapshot it, except that CRIU restores the processes into a
+     * time namespace of their own (keeping their monotonic clocks) when the config has none:
+     * as runc does, it is added, so `exec` joins it too.
+     */
+    private byte[] snapshot(Spec spec, int pid) {
+        if (spec.linux().hasNamespace(NamespaceType.TIME.type) || !ownTimeNamespace(pid)) {
+            return bundle.configBytes();
+        }
+        dev.jrun.spec.model.Linux l = spec.linux();
+        List<LinuxNamespace> namespaces = new ArrayList<>(l.namespaces() == null ? List.of() : l.namespaces());
+        namespaces.add(new LinuxNamespace(NamespaceType.TIME.type, null));
+        Spec withTime = new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), spec.domainname(),
+                spec.mounts(), spec.hooks(), spec.annotations(), new dev.jrun.spec.model.Linux(l.uidMappings(),
+                        l.gidMappings(), l.sysctl(), l.resources(), l.cgroupsPath(), namespaces, l.devices(),
+                        l.netDevices(), l.seccomp(), l.rootfsPropagation(), l.maskedPaths(), l.readonlyPaths(),
+                        l.mountLabel(), l.intelRdt(), l.memoryPolicy(), l.personality(), l.timeOffsets()));
+        return dev.jrun.spec.SpecWriter.write(withTime, dev.jrun.spec.json.JsonStyle.COMPACT);
+    }
+
+    private static boolean ownTimeNamespace(int pid) {
+        try {
+            return !Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "time"))
+                    .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/time")));
+        } catch (IOException e) {
+            return false; // a kernel without time namespaces
+        }
     }
 
     /** As create records it, so `delete --force` can undo a restore that was killed. */
