@@ -83,7 +83,8 @@ public final class Main {
         String[] normalized = LongFlags.normalize(args);
         // building every subcommand's flags costs tens of milliseconds: only usage needs them all
         String name = LongFlags.subcommandName(normalized);
-        if (name.equals("create") || name.equals("run") || name.equals("exec")) {
+        if (name.equals("create") || name.equals("run") || name.equals("exec") || name.equals("checkpoint")
+                || name.equals("restore")) {
             preloadNativeLayer();
         }
         Subcommand only = subcommand(name);
@@ -174,8 +175,9 @@ public final class Main {
     }
 
     /**
-     * create, run and exec will need the native layer, whose loading (jnr-ffi) is a large part
-     * of their start-up: begin it on the second core while this one parses and validates.
+     * create, run, exec, checkpoint and restore will need the native layer, whose loading
+     * (jnr-ffi) is a large part of their start-up: begin it on the second core while this one
+     * parses and validates.
      */
     private static void preloadNativeLayer() {
         Thread t = new Thread(new Runnable() {
