@@ -78,6 +78,11 @@ public final class CriuBinary {
             return null;
         }
         for (String line : r.output().split("\n")) {
+            int at = line.indexOf("Error (");
+            int close = line.indexOf("): ", Math.max(at, 0));
+            if (at >= 0 && close > at) {
+                return line.substring(close + 3).strip(); // without CRIU's source position
+            }
             if (line.contains("Error") || line.contains("error")) {
                 return line.strip();
             }
