@@ -80,8 +80,8 @@ class CheckpointTest extends ContainerTest {
                 Thread.sleep(50);
             }
             assertTrue(seen().size() >= n, "counted " + seen());
-            // past the moment busybox sh starts its `sleep`: a dump then restores a tree that
-            // may skip a number (CRIU and a shell mid-vfork)
+            // checkpoint while the shell waits for its `sleep`, not while it starts one, so the
+            // first number after restore is exactly the next
             Thread.sleep(300);
         }
 
