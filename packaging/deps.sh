@@ -48,3 +48,8 @@ EOS
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends -t bookworm-backports golang-1.23-go >/dev/null
 fi
+
+# --- checkpoint/restore (separate from the package list above) -------------------------------
+# The checkpoint tests need a CRIU that works on this kernel: built from shared/criu, installed
+# as /usr/local/sbin/criu, skipped when that version is already there.
+sh "$(dirname "$0")/criu.sh"

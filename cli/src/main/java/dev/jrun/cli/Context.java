@@ -4,8 +4,12 @@ import dev.jrun.runtime.container.Containers;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** What every subcommand gets: the global flags, the log, and stdout. */
-record Context(Path root, Log log, PrintStream out, boolean systemdCgroup) {
+/**
+ * What every subcommand gets: the global flags, the log, and stdout.
+ *
+ * @param criu the global --criu value (checkpoint and restore), or null
+ */
+record Context(Path root, Log log, PrintStream out, boolean systemdCgroup, String criu) {
     Containers containers() {
         // anonymous classes, not log::warn: a lambda costs a bootstrap on every fresh JVM
         return new Containers(root, new java.util.function.Consumer<String>() {

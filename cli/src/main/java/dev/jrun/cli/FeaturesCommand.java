@@ -20,7 +20,9 @@ final class FeaturesCommand implements Subcommand {
 
     @Override
     public int run(ParseResult r, Context ctx) throws Exception {
-        ctx.out().write(SpecWriter.write(FeaturesReport.build(), JsonStyle.FOUR_SPACES));
+        ctx.out().write(SpecWriter.write(
+                FeaturesReport.build(dev.jrun.runtime.checkpoint.CriuBinary.featureAnnotations(ctx.criu())),
+                JsonStyle.FOUR_SPACES));
         ctx.out().println();
         return 0;
     }

@@ -31,7 +31,7 @@ public final class Main {
         return List.of(new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(),
                 new ListCommand(), new KillCommand(), new DeleteCommand(), new ExecCommand(), new PauseCommand(true),
                 new PauseCommand(false), new PsCommand(), new UpdateCommand(), new EventsCommand(), new SpecCommand(),
-                new FeaturesCommand(), new ValidateCommand());
+                new FeaturesCommand(), new ValidateCommand(), new CheckpointCommand(), new RestoreCommand());
     }
 
     /** One subcommand by name, or null: a call builds only the flags of the command it runs. */
@@ -53,6 +53,8 @@ public final class Main {
             case "spec": return new SpecCommand();
             case "features": return new FeaturesCommand();
             case "validate": return new ValidateCommand();
+            case "checkpoint": return new CheckpointCommand();
+            case "restore": return new RestoreCommand();
             default: return null;
         }
     }
@@ -65,7 +67,8 @@ public final class Main {
         root.addOption(Options.flag("log debug output", "--debug"));
         root.addOption(Options.flag("use the systemd cgroup driver", "--systemd-cgroup"));
         root.addOption(Options.value("VALUE", "accepted for runc compatibility (true, false, auto)", "--rootless"));
-        root.addOption(Options.value("PATH", "accepted for runc compatibility", "--criu"));
+        root.addOption(Options.value("PATH", "path to the criu program for checkpoint and restore (default: criu in $PATH)",
+                "--criu"));
         root.addOption(Options.flag("print the version", "--version", "-v"));
         for (Subcommand s : subs) {
             root.addSubcommand(s.name(), s.spec());
@@ -80,7 +83,8 @@ public final class Main {
         String[] normalized = LongFlags.normalize(args);
         // building every subcommand's flags costs tens of milliseconds: only usage needs them all
         String name = LongFlags.subcommandName(normalized);
-        if (name.equals("create") || name.equals("run") || name.equals("exec")) {
+        if (name.equals("create") || name.equals("run") || name.equals("exec") || name.equals("checkpoint")
+                || name.equals("restore")) {
             preloadNativeLayer();
         }
         Subcommand only = subcommand(name);
@@ -130,7 +134,7 @@ public final class Main {
             }
         }
         Context ctx = new Context(Path.of(root.matchedOptionValue("--root", DEFAULT_ROOT)), log, out,
-                root.hasMatchedOption("--systemd-cgroup"));
+                root.hasMatchedOption("--systemd-cgroup"), root.matchedOptionValue("--criu", (String) null));
         try {
             if (ctx.systemdCgroup() && (command instanceof CreateCommand || command instanceof RunCommand)) {
                 refuseSystemd();
@@ -173,8 +177,9 @@ public final class Main {
     }
 
     /**
-     * create, run and exec will need the native layer, whose loading (jnr-ffi) is a large part
-     * of their start-up: begin it on the second core while this one parses and validates.
+     * create, run, exec, checkpoint and restore will need the native layer, whose loading
+     * (jnr-ffi) is a large part of their start-up: begin it on the second core while this one
+     * parses and validates.
      */
     private static void preloadNativeLayer() {
         Thread t = new Thread(new Runnable() {
@@ -286,12 +291,16 @@ public final class Main {
         private static final java.util.Set<String> VALUED = java.util.Set.of("root", "log", "log-format", "rootless",
                 "criu", "bundle", "b", "console-socket", "pid-file", "preserve-fds", "format", "f", "resources", "r",
                 "interval", "process", "p", "env", "e", "cwd", "user", "u", "additional-gids", "g", "cap", "c",
-                "apparmor", "process-label", "cgroup", "pidfd-socket");
+                "apparmor", "process-label", "cgroup", "image-path", "work-path", "parent-path", "manage-cgroups-mode",
+                "empty-ns", "page-server", "status-fd", "lsm-profile", "lsm-mount-context", "pidfd-socket");
 
         private static final java.util.Set<String> KNOWN = java.util.Set.of("root", "log", "log-format", "debug",
                 "systemd-cgroup", "rootless", "criu", "version", "bundle", "console-socket", "pid-file", "no-pivot",
                 "no-new-keyring", "preserve-fds", "detach", "keep", "all", "force", "format", "quiet", "help", "resources",
                 "stats", "interval", "process", "tty", "env", "cwd", "user", "additional-gids", "cap", "no-new-privs",
-                "apparmor", "process-label", "cgroup", "ignore-paused", "pidfd-socket");
+                "apparmor", "process-label", "cgroup", "ignore-paused", "image-path", "work-path", "parent-path",
+                "leave-running", "tcp-established", "tcp-skip-in-flight", "link-remap", "ext-unix-sk", "shell-job",
+                "file-locks", "pre-dump", "manage-cgroups-mode", "empty-ns", "auto-dedup", "page-server", "status-fd",
+                "lazy-pages", "no-subreaper", "lsm-profile", "lsm-mount-context", "pidfd-socket");
     }
 }

@@ -29,6 +29,11 @@ public final class FeaturesReport {
     }
 
     public static Features build() {
+        return build(null);
+    }
+
+    /** @param annotations what this host adds (checkpoint support), or null */
+    public static Features build(java.util.Map<String, String> annotations) {
         Features.Linux linux = new Features.Linux(
                 NamespaceType.types(),
                 Capabilities.all(),
@@ -41,6 +46,6 @@ public final class FeaturesReport {
                         List.copyOf(ProcessAttributes.MEMPOLICY_FLAGS.keySet())),
                 new Features.MountExtensions(new Features.Enabled(false)),
                 new Features.Enabled(false));
-        return new Features(OciVersion.MIN, OciVersion.CURRENT, HOOKS, mountOptions(), linux, null, null);
+        return new Features(OciVersion.MIN, OciVersion.CURRENT, HOOKS, mountOptions(), linux, annotations, null);
     }
 }

@@ -447,6 +447,72 @@ public final class Containers {
         }
     }
 
+    /**
+     * `checkpoint`: CRIU dumps the container into options.imagePath(); unless it is left
+     * running (or only pre-dumped) the container is then gone, and deleted as `delete` would.
+     *
+     * @param criu the global --criu value, or null
+     */
+    public void checkpoint(String id, dev.jrun.runtime.checkpoint.CriuOptions options, String criu)
+            throws JrunException, IOException {
+        try {
+            dev.jrun.runtime.checkpoint.CriuRequests.validate(options);
+        } catch (dev.jrun.runtime.checkpoint.CriuException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+        try (StateStore.Lock lock = store.lock(id)) {
+            ContainerState s = store.read(id);
+            Status status = StatusProbe.status(host, s, store.dir(id));
+            if (status == Status.CREATED || status == Status.STOPPED) {
+                throw new JrunException("Container cannot be checkpointed in " + status.word + " state");
+            }
+            new Checkpointer(host, warn).checkpoint(s, snapshot(id), options, criu);
+        }
+        if (!options.leaveRunning() && !options.preDump()) {
+            try {
+                delete(id, true);
+            } catch (JrunException | IOException e) {
+                warn.accept("checkpointed, but the container was not deleted: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * `restore`: a new container with this id from the bundle, its processes restored by CRIU
+     * from options.imagePath().  Unless detached, waits for it to exit (signals forwarded) and
+     * deletes it.
+     *
+     * @return the container's shell-style exit status (0 when detached)
+     */
+    public int restore(String id, RestoreOptions restore, dev.jrun.runtime.checkpoint.CriuOptions options,
+            String criu) throws JrunException, IOException {
+        StateStore.checkId(id);
+        try {
+            dev.jrun.runtime.checkpoint.CriuRequests.validate(options);
+        } catch (dev.jrun.runtime.checkpoint.CriuException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+        java.nio.file.Path criuPath = dev.jrun.runtime.checkpoint.CriuBinary.find(criu);
+        if (criuPath == null) {
+            throw new JrunException(dev.jrun.runtime.checkpoint.CriuBinary.missing(criu));
+        }
+        Bundle bundle = Bundle.load(restore.bundle());
+        bundle.warnings().forEach(warn);
+        ContainerState s = new Restorer(store, host, id, bundle, restore, options, criuPath, warn, debug).restore();
+        if (restore.detach()) {
+            return 0;
+        }
+        try {
+            Foreground fg = Foreground.of(host.sys(), s.pid(), null);
+            fg.forwardSignals();
+            int status = fg.waitForExit();
+            delete(id, true);
+            return status;
+        } catch (NativeException e) {
+            throw new JrunException(e.getMessage(), e);
+        }
+    }
+
     /** Whether the container is still there and not stopped (for `events` to know when to end). */
     public boolean alive(String id) throws IOException {
         try {

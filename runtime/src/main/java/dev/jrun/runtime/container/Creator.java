@@ -214,13 +214,13 @@ final class Creator {
         return fd;
     }
 
-    private static boolean hasOwnPidNamespace(Spec spec) {
+    static boolean hasOwnPidNamespace(Spec spec) {
         dev.jrun.spec.model.LinuxNamespace pid = spec.linux().namespace(dev.jrun.spec.linux.NamespaceType.PID.type);
         return pid != null && pid.isNew();
     }
 
     /** The user who created the container, by name, as runc's state and list show it ("root"). */
-    private static String owner() {
+    static String owner() {
         String name = System.getProperty("user.name");
         if (name != null && !name.isEmpty() && !name.equals("?")) {
             return name;

@@ -18,6 +18,9 @@ final class LinuxSyscalls implements Syscalls {
     private static final int MFD_ALLOW_SEALING = 2;
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
+    private static final int SOCK_SEQPACKET = 5;
+    private static final int O_RDONLY = 0;
+    private static final int F_GETFL = 3;
     private static final int SOCK_CLOEXEC = O_CLOEXEC;
     private static final int SOL_SOCKET = 1;
     private static final int SCM_RIGHTS = 1;
@@ -251,6 +254,33 @@ final class LinuxSyscalls implements Syscalls {
             throw fail("socketpair");
         }
         return fds;
+    }
+
+    @Override
+    public int[] seqpacketPair() throws NativeException {
+        int[] fds = new int[2];
+        if (libc.socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) {
+            throw fail("socketpair");
+        }
+        return fds;
+    }
+
+    @Override
+    public int openReadOnly(String path) throws NativeException {
+        int fd = libc.open(path, O_RDONLY | O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw fail("open " + path);
+        }
+        return fd;
+    }
+
+    @Override
+    public int fdFlags(int fd) throws NativeException {
+        int flags = libc.fcntl(fd, F_GETFL, 0);
+        if (flags < 0) {
+            throw fail("fcntl " + fd);
+        }
+        return flags;
     }
 
     @Override

@@ -19,6 +19,15 @@ public interface Syscalls {
 
     int[] pipe() throws NativeException;
 
+    /** A socket pair that keeps message boundaries (SOCK_SEQPACKET), as CRIU's RPC needs. */
+    int[] seqpacketPair() throws NativeException;
+
+    /** Opens a file or directory read-only, close-on-exec, to hand its fd to another program. */
+    int openReadOnly(String path) throws NativeException;
+
+    /** The file status flags (F_GETFL) of an open fd. */
+    int fdFlags(int fd) throws NativeException;
+
     int connectUnix(String path) throws NativeException;
 
     /** Opens a FIFO for reading and writing, which never blocks (Linux semantics). */

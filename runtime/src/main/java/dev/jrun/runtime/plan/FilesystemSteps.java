@@ -136,7 +136,7 @@ final class FilesystemSteps {
      *     read-only: as runc, they are mounted writable (devices and mount points are made in
      *     them) and made read-only at the end
      */
-    private static void mount(Compilation c, Mount m, List<String> readOnlyLater) throws PlanException {
+    static void mount(Compilation c, Mount m, List<String> readOnlyLater) throws PlanException {
         String dest = Paths.clean(m.destination());
         if ("cgroup".equals(m.type()) || "cgroup2".equals(m.type())) {
             CgroupMounts.add(c, m, dest);

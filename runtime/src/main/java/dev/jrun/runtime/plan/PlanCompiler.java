@@ -35,6 +35,20 @@ public final class PlanCompiler {
     }
 
     /**
+     * `restore`: the executor prepares the rootfs for CRIU in a mount namespace of its own and
+     * runs CRIU (see {@link CriuRestoreSteps}).
+     *
+     * @param criu absolute path of the criu binary
+     * @param argv CRIU's arguments, argv[0] first
+     */
+    public static InitPlan compileCriuRestore(Spec spec, PlanContext ctx, String criu, java.util.List<String> argv,
+            java.util.List<String> env) throws PlanException {
+        Compilation c = new Compilation(spec, spec.process(), ctx, null);
+        CriuRestoreSteps.add(c, criu, argv, env);
+        return c.plan();
+    }
+
+    /**
      * The plan for `exec`: join every namespace of the running container (its filesystem is
      * already set up), then give the new process its own identity, limits and filter.
      *

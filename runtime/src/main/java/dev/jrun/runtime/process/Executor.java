@@ -24,10 +24,26 @@ public final class Executor {
     private static byte[] binary;
 
     private final int preserveFds;
+    /** The parent fds that become 3.. in the final process, or null for --preserve-fds's 3.. as they are. */
+    private final int[] inherited;
     private final List<Integer> extras = new ArrayList<>();
 
     public Executor(int preserveFds) {
         this.preserveFds = preserveFds;
+        this.inherited = null;
+    }
+
+    private Executor(int[] inherited) {
+        this.preserveFds = inherited.length;
+        this.inherited = inherited.clone();
+    }
+
+    /**
+     * An executor whose final program (not a container: CRIU, for restore) gets these parent
+     * fds as its fds 3, 4, ... in order, the way --preserve-fds passes the caller's own.
+     */
+    public static Executor inheriting(int... parentFds) {
+        return new Executor(parentFds);
     }
 
     /** Reserves a slot for a parent fd; returns the fd number it will have in jrun-init. */
@@ -49,7 +65,7 @@ public final class Executor {
             int total = syncFd + 1 + extras.size() + 1;
             int[] childFds = new int[total];
             for (int k = 0; k < syncFd; k++) {
-                childFds[k] = k;
+                childFds[k] = inherited != null && k >= 3 ? inherited[k - 3] : k;
             }
             childFds[syncFd] = pair[1];
             for (int i = 0; i < extras.size(); i++) {

@@ -161,6 +161,28 @@ public final class FakeSyscalls implements Syscalls {
     }
 
     @Override
+    public int[] seqpacketPair() {
+        return new int[] {newFd(), newFd()};
+    }
+
+    @Override
+    public int openReadOnly(String path) throws NativeException {
+        if (!Files.exists(Path.of(path))) {
+            throw new NativeException("open " + path, Errno.ENOENT);
+        }
+        calls.add("open " + path);
+        return newFd();
+    }
+
+    @Override
+    public int fdFlags(int fd) throws NativeException {
+        if (!open.contains(fd)) {
+            throw new NativeException("fcntl " + fd, Errno.EBADF);
+        }
+        return 1; // O_WRONLY
+    }
+
+    @Override
     public int connectUnix(String path) throws NativeException {
         if (!Files.exists(Path.of(path))) {
             throw new NativeException("connect " + path, Errno.ENOENT);

@@ -69,6 +69,18 @@ class PlanCompilerTest {
         assertEquals(Files.readString(golden), plan);
     }
 
+    /** restore: the executor joins the cgroup, prepares the rootfs in CRIU's own mount namespace, runs CRIU. */
+    @Test
+    void criuRestoreCompilesToTheGoldenPlan() throws Exception {
+        String plan = PlanCompiler.compileCriuRestore(load("default"), context(false, false), "/usr/local/sbin/criu",
+                List.of("criu", "swrk", "3"), List.of("PATH=/usr/bin")).render();
+        Path golden = DIR.resolve("criu-restore.plan");
+        if (Boolean.getBoolean("jrun.updateGolden")) {
+            Files.writeString(golden, plan);
+        }
+        assertEquals(Files.readString(golden), plan);
+    }
+
     @Test
     void encodedPlanHasMagicAndStepCount() throws Exception {
         InitPlan plan = PlanCompiler.compile(load("default"), context(false, false));
