@@ -22,6 +22,13 @@ public abstract class CgroupManager {
     /** Host directories of the container's cgroup, keyed by v1 controller or {@link #UNIFIED}. */
     public abstract Map<String, String> paths();
 
+    /**
+     * Refuses what this driver can never set, whatever the host's cgroups hold, so that create
+     * fails before it makes anything.
+     */
+    public void refuseUnsupported(LinuxResources resources) throws CgroupException {
+    }
+
     /** Creates the directories (and on v2 enables the controllers the limits need). */
     public abstract void create(LinuxResources resources) throws CgroupException;
 

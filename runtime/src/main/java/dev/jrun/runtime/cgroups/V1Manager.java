@@ -44,6 +44,11 @@ final class V1Manager extends CgroupManager {
     }
 
     @Override
+    public void refuseUnsupported(LinuxResources resources) throws CgroupException {
+        V1Resources.refuseUnified(resources);
+    }
+
+    @Override
     public void create(LinuxResources resources) throws CgroupException {
         for (Path dir : dirs()) {
             List<Path> created = new ArrayList<>();

@@ -102,11 +102,15 @@ final class Creator {
         } catch (SeccompException e) {
             throw new JrunException(e.getMessage(), e);
         }
+        CgroupManager candidate;
         try {
-            cgroup = host.newCgroup(spec.linux().cgroupsPath(), id);
+            candidate = host.newCgroup(spec.linux().cgroupsPath(), id);
+            candidate.refuseUnsupported(spec.linux().resources());
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
+        // only a cgroup that passed is undone on failure: a refused one may be another's
+        cgroup = candidate;
         if (spec.linux().namespace(dev.jrun.spec.linux.NamespaceType.MOUNT.type) == null) {
             hostMountsBefore = host.mountsUnder(bundle.rootfs());
         }

@@ -88,9 +88,11 @@ class FakeCgroupfsTest {
             files.put("cgroup.procs", "");
             tree(mount.resolve("jrun/c1"), files);
         }
-        CgroupHost host = new CgroupHost(CgroupHost.Mode.LEGACY, null, mounts, Map.of());
-        return CgroupManager.forNewContainer(host, "/jrun/c1", "c1");
+        v1Host = new CgroupHost(CgroupHost.Mode.LEGACY, null, mounts, Map.of());
+        return CgroupManager.forNewContainer(v1Host, "/jrun/c1", "c1");
     }
+
+    private CgroupHost v1Host;
 
     private Path v1(String controller, String file) {
         return tmp.resolve("cgroup").resolve(controller).resolve("jrun/c1").resolve(file);
@@ -146,10 +148,13 @@ class FakeCgroupfsTest {
     @Test
     void v1UnifiedIsRefusedBeforeAnythingIsWritten() throws Exception {
         CgroupManager m = v1Manager(List.of());
-        CgroupException e = assertThrows(CgroupException.class,
-                () -> m.apply(res("{'pids':{'limit':5},'unified':{'pids.max':'7'}}")));
-        assertTrue(e.getMessage().startsWith("linux.resources.unified: "));
+        LinuxResources r = res("{'pids':{'limit':5},'unified':{'pids.max':'7'}}");
+        CgroupException e = assertThrows(CgroupException.class, () -> m.refuseUnsupported(r));
+        assertEquals("invalid configuration: cannot use unified on cgroup v1", e.getMessage());
+        e = assertThrows(CgroupException.class, () -> m.apply(r));
+        assertEquals("invalid configuration: cannot use unified on cgroup v1", e.getMessage(), "update's way in");
         assertEquals("", content(v1("pids", "pids.max")));
+        m.refuseUnsupported(res("{'pids':{'limit':5},'unified':{}}"));
     }
 
     /** Validation refuses such names; the drivers still never write outside the cgroup. */
