@@ -2,6 +2,7 @@ package dev.jrun.cli.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jrun.spec.model.LinuxResources;
 import dev.jrun.testbundles.Bundle;
@@ -65,5 +66,86 @@ class RuncCgroupsTest extends ContainerTest {
         assertEquals(1, u.status(), u.out() + u.err());
         assertEquals("invalid configuration: cannot use unified on cgroup v1\n", u.err());
         assertEquals("10", Files.readString(v1("pids", running, "pids.max")).trim(), "nothing of the update was written");
+    }
+
+    // ------------------------------------------------------------------ 17: a cgroup already in use
+
+    /** Makes a cgroup directory of this test's own, to be removed by {@link #removeCgroups}. */
+    private Path makeCgroup(List<Path> made, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        made.add(dir);
+        return dir;
+    }
+
+    /** Deepest first; a cgroup lingers busy for a moment after its last process left. */
+    private static void removeCgroups(List<Path> made) throws InterruptedException {
+        for (int i = made.size() - 1; i >= 0; i--) {
+            for (int attempt = 0; attempt < 100 && Files.exists(made.get(i)); attempt++) {
+                try {
+                    Files.delete(made.get(i));
+                } catch (IOException e) {
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCgroupWithAProcessInAnyHierarchyIsRefusedAndKept() throws Exception {
+        String id = newId();
+        List<Path> made = new java.util.ArrayList<>();
+        // another's process, in the memory hierarchy only (runc itself looks at one hierarchy)
+        Process other = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path memory = makeCgroup(made, v1("memory", id, ""));
+            Files.writeString(memory.resolve("cgroup.procs"), Long.toString(other.pid()));
+            Bundle b = bundle(id, c -> c.args("/bin/true"));
+            Result r = jrun("run", "-d", "--bundle", b.dir().toString(), id);
+            assertEquals(1, r.status(), r.out() + r.err());
+            assertEquals("container's cgroup is not empty: 1 process(es) found\n", r.err());
+            assertFalse(Files.exists(root.resolve(id)), "no container");
+            assertFalse(Files.exists(v1("pids", id, "")), "no cgroup made in the other hierarchies");
+            jrun("delete", "--force", id);
+            assertTrue(other.isAlive(), "the process in it was left alone");
+            assertEquals(Long.toString(other.pid()), Files.readString(memory.resolve("cgroup.procs")).trim(),
+                    "the cgroup is as it was");
+        } finally {
+            other.destroyForcibly().waitFor();
+            removeCgroups(made);
+        }
+    }
+
+    @Test
+    void aFrozenCgroupIsRefusedAtOnce() throws Exception {
+        String id = newId();
+        String child = newId();
+        List<Path> made = new java.util.ArrayList<>();
+        try {
+            Path freezer = makeCgroup(made, v1("freezer", id, ""));
+            Files.writeString(freezer.resolve("freezer.state"), "FROZEN");
+            Bundle b = bundle(id, c -> c.args("/bin/true"));
+            long t0 = System.nanoTime();
+            Result r = jrun("run", "-d", "--bundle", b.dir().toString(), id);
+            long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            assertEquals(1, r.status(), r.out() + r.err());
+            assertEquals("container's cgroup unexpectedly frozen\n", r.err());
+            assertTrue(seconds < 20, "refused at once, not after a wait: " + seconds + " s");
+            assertFalse(Files.exists(root.resolve(id)), "no container");
+            jrun("delete", "--force", id);
+            assertTrue(Files.isDirectory(freezer), "the frozen cgroup is left to its owner");
+            assertEquals("FROZEN", Files.readString(freezer.resolve("freezer.state")).trim());
+
+            // a new cgroup under a frozen one would be born frozen: runc would wait forever there
+            Bundle nested = bundle(child, c -> c.cgroupsPath("/jrun-test/" + id + "/" + child).args("/bin/true"));
+            Result n = jrun("run", "-d", "--bundle", nested.dir().toString(), child);
+            assertEquals(1, n.status(), n.out() + n.err());
+            assertEquals("container's cgroup unexpectedly frozen\n", n.err());
+            assertFalse(Files.exists(freezer.resolve(child)), "nothing made under it");
+        } finally {
+            if (!made.isEmpty() && Files.exists(made.get(0))) {
+                Files.writeString(made.get(0).resolve("freezer.state"), "THAWED");
+            }
+            removeCgroups(made);
+        }
     }
 }

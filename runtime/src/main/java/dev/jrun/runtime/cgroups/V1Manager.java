@@ -128,6 +128,33 @@ final class V1Manager extends CgroupManager {
     }
 
     @Override
+    public Set<Integer> processesInAnyHierarchy() throws CgroupException {
+        Set<Integer> found = new LinkedHashSet<>();
+        for (Path dir : dirs()) {
+            for (Path d : subtree(dir)) {
+                found.addAll(readPids(d.resolve("cgroup.procs")));
+            }
+        }
+        return found;
+    }
+
+    /** A v1 freezer.state says FROZEN also when an ancestor's freeze holds the cgroup. */
+    @Override
+    public boolean frozenBeforeCreate() {
+        Path freezer = dirOf("freezer");
+        Path existing = freezer == null ? null : nearestExisting(freezer);
+        if (existing == null) {
+            return false;
+        }
+        try {
+            String state = read(existing.resolve("freezer.state"));
+            return state.equals("FROZEN") || state.equals("FREEZING");
+        } catch (CgroupException e) {
+            return false; // the hierarchy's root has no freezer.state
+        }
+    }
+
+    @Override
     public void setFrozen(boolean frozen) throws CgroupException {
         Path freezer = dirOf("freezer");
         if (freezer == null) {

@@ -106,6 +106,7 @@ final class Creator {
         try {
             candidate = host.newCgroup(spec.linux().cgroupsPath(), id);
             candidate.refuseUnsupported(spec.linux().resources());
+            refuseTaken(candidate);
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
@@ -174,6 +175,22 @@ final class Creator {
             throw new JrunException(e.getMessage(), e);
         } catch (PlanException e) {
             throw new JrunException(bundle.configFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * runc's refusals of a cgroup that is not free for a new container, before anything is
+     * made: one with processes (they would live under the container's limits, and its delete
+     * would kill them), and a frozen one (the init would stop at its first step, and create
+     * would wait for it forever).
+     */
+    private static void refuseTaken(CgroupManager cg) throws CgroupException, JrunException {
+        int found = cg.processesInAnyHierarchy().size();
+        if (found > 0) {
+            throw new JrunException("container's cgroup is not empty: " + found + " process(es) found");
+        }
+        if (cg.frozenBeforeCreate()) {
+            throw new JrunException("container's cgroup unexpectedly frozen");
         }
     }
 

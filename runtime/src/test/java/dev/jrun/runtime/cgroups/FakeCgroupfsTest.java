@@ -181,6 +181,33 @@ class FakeCgroupfsTest {
                 "blkio/blkio.bfq.weight=100", "hugetlb/hugetlb.2MB.limit_in_bytes=1"), plan);
     }
 
+    @Test
+    void v1ProcessesOfEveryHierarchyAndBelowCountOnce() throws Exception {
+        CgroupManager m = v1Manager(List.of());
+        Files.writeString(v1("memory", "cgroup.procs"), "4242\n");
+        tree(v1("pids", "sub"), Map.of("cgroup.procs", "4242\n4343\n"));
+        assertEquals(java.util.Set.of(4242, 4343), m.processesInAnyHierarchy());
+        CgroupManager absent = CgroupManager.forNewContainer(v1Host, "/jrun/c2", "c2");
+        assertEquals(java.util.Set.of(), absent.processesInAnyHierarchy());
+    }
+
+    @Test
+    void v1FrozenBeforeCreateReadsTheCgroupOrTheAncestorItWouldInheritFrom() throws Exception {
+        CgroupManager m = v1Manager(List.of());
+        CgroupManager absent = CgroupManager.forNewContainer(v1Host, "/jrun/c2/deeper", "c2");
+        Files.writeString(v1("freezer", "freezer.state"), "THAWED\n");
+        assertFalse(m.frozenBeforeCreate());
+        Files.writeString(v1("freezer", "freezer.state"), "FROZEN\n");
+        assertTrue(m.frozenBeforeCreate());
+        Files.writeString(v1("freezer", "freezer.state"), "FREEZING\n");
+        assertTrue(m.frozenBeforeCreate());
+        assertFalse(absent.frozenBeforeCreate(), "the hierarchy's root, which has no freezer.state, is never frozen");
+        Path parent = tmp.resolve("cgroup/freezer/jrun");
+        Files.writeString(parent.resolve("freezer.state"), "FROZEN\n");
+        assertTrue(absent.frozenBeforeCreate(), "a new cgroup is born frozen under a frozen one");
+        assertFalse(v1Manager(List.of("freezer")).frozenBeforeCreate(), "no freezer, nothing freezes");
+    }
+
     // ------------------------------------------------------------------ v2
 
     private Path unified;
@@ -245,6 +272,23 @@ class FakeCgroupfsTest {
         assertEquals("res_a 3", content(v2("misc.max")));
         assertEquals(List.of("Apache " + unified.resolve("jrun/c1")), loaded);
         assertArrayEquals(DeviceFilter.generate(DeviceAllowList.forContainer(r.devices())), programs.get(0));
+    }
+
+    @Test
+    void v2FrozenBeforeCreateReadsTheFreezeRequestOrTheEvents() throws Exception {
+        CgroupManager m = v2Manager("pids memory");
+        Files.writeString(v2("cgroup.events"), "populated 0\nfrozen 0\n");
+        assertFalse(m.frozenBeforeCreate());
+        Files.writeString(v2("cgroup.freeze"), "1\n");
+        assertTrue(m.frozenBeforeCreate(), "asked to freeze, even before its processes have stopped");
+        Files.writeString(v2("cgroup.freeze"), "0\n");
+        Files.writeString(v2("cgroup.events"), "populated 0\nfrozen 1\n");
+        assertTrue(m.frozenBeforeCreate(), "held by a frozen ancestor");
+        CgroupManager absent = CgroupManager.forNewContainer(
+                new CgroupHost(CgroupHost.Mode.UNIFIED, unified.toString(), List.of(), Map.of()), "/jrun/c1/deeper", "c1");
+        assertTrue(absent.frozenBeforeCreate(), "a new cgroup is born frozen under a frozen one");
+        Files.writeString(v2("cgroup.events"), "populated 0\nfrozen 0\n");
+        assertFalse(absent.frozenBeforeCreate());
     }
 
     @Test
