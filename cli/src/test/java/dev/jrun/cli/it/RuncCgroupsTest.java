@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxResources;
 import dev.jrun.testbundles.Bundle;
 import java.io.File;
@@ -43,6 +44,38 @@ class RuncCgroupsTest extends ContainerTest {
         } finally {
             in.delete();
         }
+    }
+
+    // ------------------------------------------------------------------ 14: update --memory -1
+
+    /** What a v1 memory limit file shows for "unlimited" (the largest page-aligned count). */
+    static final String UNLIMITED = "9223372036854771712";
+
+    @Test
+    void liftingTheMemoryLimitLiftsTheSwapLimitToo() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.resources(r -> new LinuxResources(r.devices(),
+                new LinuxMemory(64L << 20, null, 128L << 20, null, null, null, null, null, null), r.cpu(), r.pids(),
+                r.blockIO(), r.hugepageLimits(), r.network(), r.rdma(), r.unified()))
+                .args("/bin/jrun-probe", "sleep", "60"));
+        jrun("run", "-d", "--bundle", b.dir().toString(), id).ok();
+        Path limit = v1("memory", id, "memory.limit_in_bytes");
+        Path memsw = v1("memory", id, "memory.memsw.limit_in_bytes");
+        assertEquals(Long.toString(64L << 20), Files.readString(limit).trim());
+        assertEquals(Long.toString(128L << 20), Files.readString(memsw).trim());
+
+        jrun("update", "--memory", "-1", id).ok();
+        assertEquals(UNLIMITED, Files.readString(limit).trim());
+        assertEquals(UNLIMITED, Files.readString(memsw).trim());
+
+        jrun("update", "--memory", "64m", "--memory-swap", "128m", id).ok();
+        assertEquals(Long.toString(128L << 20), Files.readString(memsw).trim());
+        updateJson(id, "{\"memory\":{\"limit\":-1}}").ok();
+        assertEquals(UNLIMITED, Files.readString(limit).trim(), "containerd's form");
+        assertEquals(UNLIMITED, Files.readString(memsw).trim());
+        // a later update starts from the stored result: unlimited both, not the old swap limit
+        jrun("update", "--pids-limit", "50", id).ok();
+        assertEquals(UNLIMITED, Files.readString(memsw).trim());
     }
 
     // ------------------------------------------------------------------ 18: unified on v1
