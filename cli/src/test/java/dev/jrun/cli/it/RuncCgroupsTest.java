@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jrun.spec.model.LinuxDevice;
+import dev.jrun.spec.model.LinuxDeviceCgroup;
 import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxResources;
 import dev.jrun.testbundles.Bundle;
@@ -99,6 +101,33 @@ class RuncCgroupsTest extends ContainerTest {
         assertEquals(1, u.status(), u.out() + u.err());
         assertEquals("invalid configuration: cannot use unified on cgroup v1\n", u.err());
         assertEquals("10", Files.readString(v1("pids", running, "pids.max")).trim(), "nothing of the update was written");
+    }
+
+    // ------------------------------------------------------------------ 16: device access with "a"
+
+    /** Opens /dev/fuse (c 10:229) for reading and for writing, and shows the cgroup's rule for it. */
+    private String fuseAccess(String access) throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.addDevice(new LinuxDevice("/dev/fuse", "c", 10L, 229L, 0666L, 0L, 0L))
+                .resources(r -> {
+                    List<LinuxDeviceCgroup> rules = new java.util.ArrayList<>(r.devices());
+                    rules.add(new LinuxDeviceCgroup(true, "c", 10L, 229L, access));
+                    return new LinuxResources(rules, r.memory(), r.cpu(), r.pids(), r.blockIO(), r.hugepageLimits(),
+                            r.network(), r.rdma(), r.unified());
+                })
+                .args("/bin/sh", "-c", "true </dev/fuse && echo read-allowed; true >/dev/fuse && echo write-allowed;"
+                        + " grep '^c 10:229 ' /sys/fs/cgroup/devices/devices.list"));
+        Result r = jrun("run", "--bundle", b.dir().toString(), id);
+        assertEquals("", r.err().replaceAll("(?m)^.*/dev/fuse: Operation not permitted\n", ""),
+                "valid, and without warnings");
+        return r.out();
+    }
+
+    @Test
+    void anAAmongTheAccessLettersIsAcceptedAndAddsNothing() throws Exception {
+        assertEquals("read-allowed\nwrite-allowed\nc 10:229 rw\n", fuseAccess("rwa"));
+        assertEquals("read-allowed\nc 10:229 r\n", fuseAccess("ar"), "not a shorthand for all");
+        assertEquals("read-allowed\nwrite-allowed\nc 10:229 rwm\n", fuseAccess("amwr"));
     }
 
     // ------------------------------------------------------------------ 17: a cgroup already in use
