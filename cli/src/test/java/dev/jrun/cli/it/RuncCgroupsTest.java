@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jrun.spec.model.LinuxCPU;
 import dev.jrun.spec.model.LinuxDevice;
 import dev.jrun.spec.model.LinuxDeviceCgroup;
 import dev.jrun.spec.model.LinuxMemory;
@@ -101,6 +102,51 @@ class RuncCgroupsTest extends ContainerTest {
         assertEquals(1, u.status(), u.out() + u.err());
         assertEquals("invalid configuration: cannot use unified on cgroup v1\n", u.err());
         assertEquals("10", Files.readString(v1("pids", running, "pids.max")).trim(), "nothing of the update was written");
+    }
+
+    // ------------------------------------------------------------------ 15: cpuset under an empty parent
+
+    @Test
+    void aCpusetCgroupUnderAnEmptyParentInheritsFromTheNearestAncestorThatHasCpus() throws Exception {
+        String id = newId();
+        String pinned = newId();
+        String pod = "pod-" + id;
+        Path cpusetRoot = Path.of("/sys/fs/cgroup/cpuset");
+        String hostCpus = Files.readString(cpusetRoot.resolve("cpuset.cpus")).trim();
+        String hostMems = Files.readString(cpusetRoot.resolve("cpuset.mems")).trim();
+        List<Path> made = new java.util.ArrayList<>();
+        try {
+            // a pod's cgroup as another manager leaves it: no CPUs, no memory nodes
+            Path podDir = makeCgroup(made, v1("cpuset", pod, ""));
+            Files.writeString(podDir.resolve("cpuset.cpus"), "\n");
+            Files.writeString(podDir.resolve("cpuset.mems"), "\n");
+            assertEquals("", Files.readString(podDir.resolve("cpuset.cpus")).trim());
+
+            Bundle b = bundle(id, c -> c.cgroupsPath("/jrun-test/" + pod + "/" + id).args("/bin/jrun-probe", "sleep", "60"));
+            jrun("run", "-d", "--bundle", b.dir().toString(), id).ok();
+            assertEquals(hostCpus, Files.readString(podDir.resolve("cpuset.cpus")).trim(), "filled in from above");
+            assertEquals(hostMems, Files.readString(podDir.resolve("cpuset.mems")).trim());
+            assertEquals(hostCpus, Files.readString(podDir.resolve(id).resolve("cpuset.cpus")).trim());
+            assertEquals(hostMems, Files.readString(podDir.resolve(id).resolve("cpuset.mems")).trim());
+
+            // the config's own CPUs win; what it leaves out is inherited
+            String cpu = hostCpus.split("[-,]")[0];
+            Bundle p = bundle(pinned, c -> c.cgroupsPath("/jrun-test/" + pod + "/" + pinned)
+                    .resources(r -> new LinuxResources(r.devices(), r.memory(),
+                            new LinuxCPU(null, null, null, null, null, null, cpu, null, null), r.pids(), r.blockIO(),
+                            r.hugepageLimits(), r.network(), r.rdma(), r.unified()))
+                    .args("/bin/sh", "-c", "grep Cpus_allowed_list /proc/self/status; cat /sys/fs/cgroup/cpuset/cpuset.mems"));
+            Result r = jrun("run", "--bundle", p.dir().toString(), pinned).ok();
+            assertEquals("Cpus_allowed_list:\t" + cpu + "\n" + hostMems + "\n", r.out());
+            jrun("delete", "--force", id).ok();
+        } finally {
+            // create made the pod's level in every other hierarchy: ours to remove too
+            try (java.util.stream.Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+                hierarchies.map(h -> h.resolve("jrun-test").resolve(pod))
+                        .filter(d -> Files.isDirectory(d) && !made.contains(d)).forEach(made::add);
+            }
+            removeCgroups(made);
+        }
     }
 
     // ------------------------------------------------------------------ 16: device access with "a"

@@ -181,6 +181,39 @@ class FakeCgroupfsTest {
                 "blkio/blkio.bfq.weight=100", "hugetlb/hugetlb.2MB.limit_in_bytes=1"), plan);
     }
 
+    /** A cpuset hierarchy whose top has CPUs 0-3 and node 0, and the levels below it, all left empty. */
+    private CgroupManager cpusetOnly(String path, String... levels) throws CgroupException {
+        Path top = tree(tmp.resolve("cgroup/cpuset"), Map.of("cpuset.cpus", "0-3\n", "cpuset.mems", "0\n"));
+        for (String level : levels) {
+            tree(top.resolve(level), Map.of("cpuset.cpus", "\n", "cpuset.mems", "\n", "cgroup.procs", ""));
+        }
+        CgroupHost host = new CgroupHost(CgroupHost.Mode.LEGACY, null,
+                List.of(new CgroupHost.V1Mount(top.toString(), "/", List.of("cpuset"), null)), Map.of());
+        return CgroupManager.forNewContainer(host, path, "c1");
+    }
+
+    @Test
+    void v1CpusetLevelsLeftEmptyInheritFromTheNearestAncestorThatHasThem() throws Exception {
+        CgroupManager m = cpusetOnly("/pod/c1", "pod", "pod/c1");
+        m.create(res("{'cpu':{'cpus':'2'}}"));
+        Path top = tmp.resolve("cgroup/cpuset");
+        assertEquals("0-3", content(top.resolve("pod/cpuset.cpus")), "the pod's parent, made by another, is filled in");
+        assertEquals("0", content(top.resolve("pod/cpuset.mems")));
+        assertEquals("2", content(top.resolve("pod/c1/cpuset.cpus")), "the config's own CPUs");
+        assertEquals("0", content(top.resolve("pod/c1/cpuset.mems")), "what the config leaves out is inherited");
+    }
+
+    @Test
+    void v1CpusetValuesALevelHasAreKeptAndPassedDown() throws Exception {
+        CgroupManager m = cpusetOnly("/pod/c1", "pod", "pod/c1");
+        Path top = tmp.resolve("cgroup/cpuset");
+        Files.writeString(top.resolve("pod/cpuset.cpus"), "1");
+        m.create(null);
+        assertEquals("1", content(top.resolve("pod/cpuset.cpus")));
+        assertEquals("1", content(top.resolve("pod/c1/cpuset.cpus")), "from the nearest level, not the top");
+        assertEquals("0", content(top.resolve("pod/c1/cpuset.mems")));
+    }
+
     @Test
     void v1ProcessesOfEveryHierarchyAndBelowCountOnce() throws Exception {
         CgroupManager m = v1Manager(List.of());
