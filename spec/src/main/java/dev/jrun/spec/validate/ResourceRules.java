@@ -93,8 +93,9 @@ final class ResourceRules {
                 f.error(access, "must be set (letters from \"rwm\")");
             } else if (problem != null) {
                 f.error(access, problem);
-            } else if (DeviceAccess.parse(d.access()) == 0) {
+            } else if (DeviceAccess.parse(d.access()) == 0 && oneOf(d.type(), "b", "c")) {
                 // "a" is no shorthand for all: a deny rule meant to cut a device off would not
+                // (a rule of type a resets the list whatever its access)
                 f.warn(access, quote(d.access()) + " names no access mode (r, w or m): the rule "
                         + (d.isAllow() ? "allows" : "denies") + " nothing");
             }

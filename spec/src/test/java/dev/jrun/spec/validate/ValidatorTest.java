@@ -512,8 +512,9 @@ class ValidatorTest {
                 "{'linux': {'resources': {'memory': {'limit': 1000, 'swap': 1000}, 'pids': {'limit': 0},"
                         + " 'cpu': {'shares': 0, 'quota': -1, 'period': 100000, 'cpus': '0-3,7', 'idle': 1}}}}",
                 "{'linux': {'devices': [{'path': '/dev/fifo', 'type': 'p'}]}}",
-                // runc takes an "a" among the access letters, in any order
-                "{'linux': {'resources': {'devices': [{'allow': false, 'access': 'rwa'},"
+                // runc takes an "a" among the access letters, in any order; a type a rule resets the
+                // list whatever its access
+                "{'linux': {'resources': {'devices': [{'allow': false, 'access': 'a'}, {'allow': false, 'access': 'rwa'},"
                         + " {'allow': true, 'type': 'c', 'major': 1, 'minor': 3, 'access': 'arwm'},"
                         + " {'allow': true, 'type': 'c', 'major': 1, 'minor': 5, 'access': 'wma'}]}}}",
                 "{'process': {'scheduler': {'policy': 'SCHED_FIFO', 'priority': 99}}}",
