@@ -30,13 +30,17 @@ class RuncCgroupsTest extends ContainerTest {
         return Path.of("/sys/fs/cgroup", controller, "jrun-test", cgroup, file);
     }
 
-    /** `jrun update -r - ID` with this LinuxResources JSON on stdin. */
+    /**
+     * `jrun update -r - ID` with this LinuxResources JSON on stdin; with --log, as containerd
+     * calls it, so that stderr holds the bare error message.
+     */
     Result updateJson(String id, String json) throws IOException, InterruptedException {
         File in = File.createTempFile("jrun-update", ".json");
+        File log = File.createTempFile("jrun-update", ".log");
         try {
             Files.writeString(in.toPath(), json);
-            ProcessBuilder pb = new ProcessBuilder(jrun.toString(), "--root", root.toString(), "update", "-r", "-", id)
-                    .redirectInput(in);
+            ProcessBuilder pb = new ProcessBuilder(jrun.toString(), "--root", root.toString(), "--log", log.toString(),
+                    "--log-format", "json", "update", "-r", "-", id).redirectInput(in);
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -46,6 +50,7 @@ class RuncCgroupsTest extends ContainerTest {
             return new Result(p.exitValue(), out, err);
         } finally {
             in.delete();
+            log.delete();
         }
     }
 
