@@ -25,11 +25,12 @@ log() { local l; while IFS= read -r l; do printf '  | %s\n' "$l"; done; }
 elapsed() { local d=$(( ${EPOCHREALTIME/./} - T0 )); printf '%d.%d' $((d / 1000000)) $((d / 100000 % 10)); }
 say() { echo "== $* [$(elapsed) s]"; }
 # jrun, bounded in time; its output goes through a file, not a pipe, so a container process
-# holding its stdout cannot block the caller's $(...)
+# holding its stdout cannot block the caller's $(...). It logs to a file, as the managers call
+# it, so an error comes on stderr as the bare message the checks compare.
 jr() {
   local rc out= f=/tmp/jr.$BASHPID.$((++n)) t=$SECONDS
-  timeout -k 5 60 "$J" --root "$ROOT" "$@" >"$f" 2>&1; rc=$?
-  IFS= read -r -d '' out <"$f"; rm -f "$f"
+  timeout -k 5 60 "$J" --root "$ROOT" --log "$f.log" "$@" >"$f" 2>&1; rc=$?
+  IFS= read -r -d '' out <"$f"; rm -f "$f" "$f.log"
   printf '%s' "$out"
   if [ $((SECONDS - t)) -ge 60 ]; then
     echo "  | jrun $* timed out (exit $rc): processes:"
