@@ -25,11 +25,12 @@ log() { local l; while IFS= read -r l; do printf '  | %s\n' "$l"; done; }
 elapsed() { local d=$(( ${EPOCHREALTIME/./} - T0 )); printf '%d.%d' $((d / 1000000)) $((d / 100000 % 10)); }
 say() { echo "== $* [$(elapsed) s]"; }
 # jrun, bounded in time; its output goes through a file, not a pipe, so a container process
-# holding its stdout cannot block the caller's $(...)
+# holding its stdout cannot block the caller's $(...). It logs to a file, as the managers call
+# it, so an error comes on stderr as the bare message the checks compare.
 jr() {
   local rc out= f=/tmp/jr.$BASHPID.$((++n)) t=$SECONDS
-  timeout -k 5 60 "$J" --root "$ROOT" "$@" >"$f" 2>&1; rc=$?
-  IFS= read -r -d '' out <"$f"; rm -f "$f"
+  timeout -k 5 60 "$J" --root "$ROOT" --log "$f.log" "$@" >"$f" 2>&1; rc=$?
+  IFS= read -r -d '' out <"$f"; rm -f "$f" "$f.log"
   printf '%s' "$out"
   if [ $((SECONDS - t)) -ge 60 ]; then
     echo "  | jrun $* timed out (exit $rc): processes:"
@@ -245,6 +246,12 @@ s_devices() {
   errno=$(jstr "$out" errno)
   check devices.allow-rule "with the rule allow c 10:229 rwm the filter lets /dev/fuse through: ${errno:-ok} (the driver's answer, not EPERM)" \
     '[[ $out == *"\"path\":\"/dev/fuse\""* ]] && [ "$errno" != EPERM ]'
+  out=$(jr run --bundle "$B/dev-ra" dev-ra 2>&1)
+  log <<<"$out"
+  # no fuse driver in the guest: a read the filter lets through gets the driver's ENODEV
+  check devices.access-a "access \"ar\" is accepted and means r: the filter lets /dev/fuse open for reading, not for writing" \
+    '[[ $out != *"can'"'"'t open /dev/fuse: Operation not permitted"* ]] && ! hasline "$out" write-allowed &&
+      [[ $out == *"can'"'"'t create /dev/fuse: Operation not permitted"* ]]'
 }
 
 # ------------------------------------------------------------------ ps, kill --all, delete
@@ -338,7 +345,74 @@ s_cgns() {
   check cgns.delete "delete --force removes /$CGPARENT/cgns" 'gone cgns'
 }
 
-ALL="env memory pids cpu cpuset pause update devices killall events unified cgns"
+# ------------------------------------------------------------------ update --memory -1 under a swap limit
+s_swap() {
+  mkdir -p "$CG"
+  if [ ! -e "$CG/memory.swap.max" ]; then
+    echo "NOT CHECKED: swap: this guest kernel has no memory.swap.max (no swap accounting)"
+    return
+  fi
+  say "swap: memory 64 MiB, memory+swap 128 MiB; update --memory -1 lifts both"
+  detach swap
+  mmax=$(cgf swap memory.max); smax=$(cgf swap memory.swap.max)
+  check swap.before "memory.max=$mmax, memory.swap.max=$smax (swap alone: 64 MiB)" \
+    '[ "$mmax" = 67108864 ] && [ "$smax" = 67108864 ]'
+  out=$(jr update --memory -1 swap); rc=$?
+  log <<<"$out"
+  mmax=$(cgf swap memory.max); smax=$(cgf swap memory.swap.max)
+  check swap.lifted "update --memory -1 (exit $rc): memory.max=$mmax, memory.swap.max=$smax" \
+    '[ "$rc" = 0 ] && [ "$mmax" = max ] && [ "$smax" = max ]'
+  jr update --memory 64m --memory-swap 128m swap | log
+  out=$(jr update -r - swap <<<'{"memory":{"limit":-1}}'); rc=$?
+  log <<<"$out"
+  mmax=$(cgf swap memory.max); smax=$(cgf swap memory.swap.max)
+  check swap.lifted-json "update -r - {memory: {limit: -1}} (exit $rc): memory.max=$mmax, memory.swap.max=$smax" \
+    '[ "$rc" = 0 ] && [ "$mmax" = max ] && [ "$smax" = max ]'
+  jr delete --force swap | log
+}
+
+# ------------------------------------------------------------------ a cgroup already in use
+s_taken() {
+  say "taken: create in a cgroup that holds a process, or is frozen"
+  # matched within the output: the error may come as a bare line or as a logrus line
+  not_empty="container's cgroup is not empty: 1 process(es) found"
+  frozen_msg="container's cgroup unexpectedly frozen"
+  mkdir -p "$CG/taken"
+  sleep 300 &
+  other=$!
+  echo "$other" >"$CG/taken/cgroup.procs"
+  err=$(jr run -d --bundle "$B/taken" taken </dev/null); rc=$?
+  log <<<"$err"
+  check taken.not-empty "run -d in a cgroup holding a process is refused (exit $rc): $err" \
+    '[ "$rc" = 1 ] && [[ $err == *"$not_empty"* ]]'
+  jr delete --force taken | log
+  procs=$(cgf taken cgroup.procs)
+  check taken.kept "the cgroup and its process are left alone: cgroup.procs=$procs, no container" \
+    '[ "$procs" = "$other" ] && [ ! -e "$ROOT/taken" ]'
+  kill "$other"; wait "$other" 2>/dev/null
+  rmdir "$CG/taken"
+  mkdir -p "$CG/frozen"
+  echo 1 >"$CG/frozen/cgroup.freeze"
+  t=$SECONDS
+  err=$(jr run -d --bundle "$B/frozen" frozen </dev/null); rc=$?
+  took=$((SECONDS - t))
+  log <<<"$err"
+  check taken.frozen "run -d in a frozen cgroup is refused at once (exit $rc, $took s): $err" \
+    '[ "$rc" = 1 ] && [[ $err == *"$frozen_msg"* ]] && [ "$took" -lt 30 ]'
+  jr delete --force frozen | log
+  freeze=$(cgf frozen cgroup.freeze)
+  check taken.frozen-kept "the frozen cgroup is left as it was: cgroup.freeze=$freeze, no container" \
+    '[ -d "$CG/frozen" ] && [ "$freeze" = 1 ] && [ ! -e "$ROOT/frozen" ]'
+  # a cgroup made under a frozen one is born frozen
+  err=$(jr run -d --bundle "$B/frozen-child" frozen-child </dev/null); rc=$?
+  log <<<"$err"
+  check taken.frozen-child "a new cgroup under it would be born frozen: refused too (exit $rc): $err" \
+    '[ "$rc" = 1 ] && [[ $err == *"$frozen_msg"* ]] && [ ! -e "$CG/frozen/child" ]'
+  echo 0 >"$CG/frozen/cgroup.freeze"
+  rmdir "$CG/frozen"
+}
+
+ALL="env memory pids cpu cpuset pause update devices killall events unified cgns swap taken"
 for s in ${SCENARIOS:-$ALL}; do
   "s_$s"
 done

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.jrun.spec.model.LinuxCPU;
 import dev.jrun.spec.model.LinuxDevice;
 import dev.jrun.spec.model.LinuxDeviceCgroup;
+import dev.jrun.spec.model.LinuxMemory;
 import dev.jrun.spec.model.LinuxResources;
 import dev.jrun.testbundles.ConfigEditor;
 import dev.jrun.testbundles.FileTrees;
@@ -208,6 +209,21 @@ class CgroupV2GuestTest extends ContainerTest {
         bundle(dir, "unified-rdma", c -> c.resources(unified(Map.of("rdma.max", "mlx4_0 hca_handle=2"))));
         bundle(dir, "unified-nofile", c -> c.resources(unified(Map.of("pids.bogus", "1"))));
         bundle(dir, "cgns", c -> c.pidsLimit(33).args("/bin/jrun-probe", "sleep", "120"));
+        bundle(dir, "swap", c -> c.resources(r -> new LinuxResources(r.devices(),
+                new LinuxMemory(64L << 20, null, 128L << 20, null, null, null, null, null, null), r.cpu(), r.pids(),
+                r.blockIO(), r.hugepageLimits(), r.network(), r.rdma(), r.unified()))
+                .args("/bin/jrun-probe", "sleep", "120"));
+        // "a" among the access letters adds nothing: read allowed, write still denied
+        bundle(dir, "dev-ra", c -> c.addDevice(fuse).resources(r -> {
+            List<LinuxDeviceCgroup> rules = new ArrayList<>(r.devices());
+            rules.add(new LinuxDeviceCgroup(true, "c", 10L, 229L, "ar"));
+            return new LinuxResources(rules, r.memory(), r.cpu(), r.pids(), r.blockIO(), r.hugepageLimits(),
+                    r.network(), r.rdma(), r.unified());
+        }).args("/bin/sh", "-c", "true </dev/fuse && echo read-allowed; true >/dev/fuse && echo write-allowed; exit 0"));
+        // cgroups the guest script makes itself first: one holding a process, one frozen
+        bundle(dir, "taken", c -> c.args("/bin/true"));
+        bundle(dir, "frozen", c -> c.args("/bin/true"));
+        bundle(dir, "frozen-child", c -> c.cgroupsPath("/" + PARENT + "/frozen/child").args("/bin/true"));
     }
 
     /** A busybox bundle for the guest: cgroup /PARENT/NAME and, as runc on a v2 host, a cgroup namespace. */
@@ -310,7 +326,22 @@ class CgroupV2GuestTest extends ContainerTest {
 
     @Test
     void deviceFilterDeniesWhatIsNotAllowed() {
-        assertPassed("devices.deny", "devices.default-allow", "devices.allow-rule");
+        assertPassed("devices.deny", "devices.default-allow", "devices.allow-rule", "devices.access-a");
+    }
+
+    /** update --memory -1 under a swap limit lifts both, swap first (memory.swap.max, then memory.max). */
+    @Test
+    void liftingTheMemoryLimitLiftsSwapToo() {
+        if (uml.output().contains("NOT CHECKED: swap")) {
+            System.out.println("swap: NOT CHECKED in the User-Mode Linux guest (no memory.swap.max)");
+            return;
+        }
+        assertPassed("swap.before", "swap.lifted", "swap.lifted-json");
+    }
+
+    @Test
+    void aCgroupInUseIsRefusedAndKept() {
+        assertPassed("taken.not-empty", "taken.kept", "taken.frozen", "taken.frozen-kept", "taken.frozen-child");
     }
 
     @Test

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A container's cgroup on one host: creating it, placing processes, limits, freezing and
@@ -21,6 +23,13 @@ public abstract class CgroupManager {
 
     /** Host directories of the container's cgroup, keyed by v1 controller or {@link #UNIFIED}. */
     public abstract Map<String, String> paths();
+
+    /**
+     * Refuses what this driver can never set, whatever the host's cgroups hold, so that create
+     * fails before it makes anything.
+     */
+    public void refuseUnsupported(LinuxResources resources) throws CgroupException {
+    }
 
     /** Creates the directories (and on v2 enables the controllers the limits need). */
     public abstract void create(LinuxResources resources) throws CgroupException;
@@ -38,6 +47,22 @@ public abstract class CgroupManager {
 
     /** Every process in the container's cgroup (and below it). */
     public abstract List<Integer> pids() throws CgroupException;
+
+    /**
+     * The processes in this cgroup or below it in any of its hierarchies, each once: before
+     * create, where {@link #pids()} (one hierarchy, enough for the cgroup jrun itself filled)
+     * could miss a process another manager put into just one of them.
+     */
+    public Set<Integer> processesInAnyHierarchy() throws CgroupException {
+        return new LinkedHashSet<>(pids());
+    }
+
+    /**
+     * Whether a process placed in this cgroup would stop at once: the cgroup is frozen (or
+     * freezing), or it does not exist yet and would inherit the freeze of the nearest ancestor
+     * that does.  Unreadable freezer state counts as thawed.
+     */
+    public abstract boolean frozenBeforeCreate();
 
     public abstract void setFrozen(boolean frozen) throws CgroupException;
 
@@ -192,6 +217,15 @@ public abstract class CgroupManager {
         } catch (IOException e) {
             throw new CgroupException("write " + value.trim() + " to " + file + ": " + Cgroups.reason(e), e);
         }
+    }
+
+    /** dir itself if it exists, else its nearest ancestor that does (null if none). */
+    static Path nearestExisting(Path dir) {
+        Path p = dir;
+        while (p != null && !Files.isDirectory(p)) {
+            p = p.getParent();
+        }
+        return p;
     }
 
     static String read(Path file) throws CgroupException {

@@ -1,5 +1,6 @@
 package dev.jrun.runtime.cgroups;
 
+import dev.jrun.spec.linux.DeviceAccess;
 import dev.jrun.spec.model.LinuxDeviceCgroup;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,10 +18,10 @@ import java.util.TreeMap;
  */
 final class DeviceAllowList {
     static final long ANY = -1;
-    static final int READ = 1;
-    static final int WRITE = 2;
-    static final int MKNOD = 4;
-    static final int RWM = READ | WRITE | MKNOD;
+    static final int READ = DeviceAccess.READ;
+    static final int WRITE = DeviceAccess.WRITE;
+    static final int MKNOD = DeviceAccess.MKNOD;
+    static final int RWM = DeviceAccess.ALL;
 
     private DeviceAllowList() {
     }
@@ -60,30 +61,12 @@ final class DeviceAllowList {
     }
 
     static String accessString(int access) {
-        StringBuilder sb = new StringBuilder(3);
-        if ((access & READ) != 0) {
-            sb.append('r');
-        }
-        if ((access & WRITE) != 0) {
-            sb.append('w');
-        }
-        if ((access & MKNOD) != 0) {
-            sb.append('m');
-        }
-        return sb.toString();
+        return DeviceAccess.format(access);
     }
 
+    /** The modes of an access string; validation has refused any other letter. */
     static int parseAccess(String access) {
-        int bits = 0;
-        for (int i = 0; i < access.length(); i++) {
-            switch (access.charAt(i)) {
-                case 'r': bits |= READ; break;
-                case 'w': bits |= WRITE; break;
-                case 'm': bits |= MKNOD; break;
-                default: throw new IllegalArgumentException("unknown device access '" + access.charAt(i) + "'");
-            }
-        }
-        return bits;
+        return DeviceAccess.parse(access);
     }
 
     /**
@@ -108,8 +91,8 @@ final class DeviceAllowList {
 
     /**
      * The config's rules, in order (no defaults).  Validation has checked them (type a, b or c,
-     * access letters from "rwm", numbers from -1 for any up to 2^32-1); an absent type is 'a'
-     * and an absent number any, as runc reads them.
+     * access as {@link DeviceAccess} takes it, numbers from -1 for any up to 2^32-1); an absent
+     * type is 'a' and an absent number any, as runc reads them.
      */
     static List<Rule> fromConfig(List<LinuxDeviceCgroup> devices) {
         List<Rule> rules = new ArrayList<>();
@@ -195,6 +178,9 @@ final class DeviceAllowList {
             }
             if (rule.type() != 'b' && rule.type() != 'c') {
                 throw new CgroupException(REASON + ": invalid device type '" + rule.type() + "'");
+            }
+            if (rule.access() == 0) {
+                return; // an access of only "a": no exception to add or take away
             }
             Key key = new Key(rule.type(), rule.major(), rule.minor());
             if (rule.allow() == defaultAllow) {

@@ -44,37 +44,79 @@ final class V1Manager extends CgroupManager {
     }
 
     @Override
+    public void refuseUnsupported(LinuxResources resources) throws CgroupException {
+        V1Resources.refuseUnified(resources);
+    }
+
+    @Override
     public void create(LinuxResources resources) throws CgroupException {
+        Path cpuset = dirOf("cpuset");
         for (Path dir : dirs()) {
-            List<Path> created = new ArrayList<>();
-            for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
-                created.add(0, p);
-            }
-            for (Path p : created) {
-                try {
-                    Files.createDirectory(p);
-                } catch (java.nio.file.FileAlreadyExistsException e) {
-                    // a concurrent create made it: fine
-                } catch (IOException e) {
-                    throw new CgroupException("create cgroup " + p + ": " + Cgroups.reason(e), e);
-                }
-                // a new cpuset cgroup starts with no CPUs and no memory nodes: nothing could join it
-                if (p.startsWith(dirOfOr("cpuset")) && Files.exists(p.resolve("cpuset.cpus"))) {
-                    inheritCpuset(p, "cpuset.cpus");
-                    inheritCpuset(p, "cpuset.mems");
-                }
+            if (dir.equals(cpuset)) {
+                createCpuset(dir, resources);
+            } else {
+                makeDirs(dir);
             }
         }
     }
 
-    private Path dirOfOr(String controller) {
-        CgroupHost.V1Mount m = host.v1(controller);
-        return m == null ? Path.of("/nonexistent") : Path.of(m.mountPoint());
+    private static void makeDirs(Path dir) throws CgroupException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        for (Path p : missing) {
+            makeDir(p);
+        }
     }
 
-    private static void inheritCpuset(Path dir, String file) throws CgroupException {
-        if (read(dir.resolve(file)).isEmpty()) {
-            write(dir.resolve(file), read(dir.getParent().resolve(file)));
+    private static void makeDir(Path p) throws CgroupException {
+        try {
+            Files.createDirectory(p);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // a concurrent create made it: fine
+        } catch (IOException e) {
+            throw new CgroupException("create cgroup " + p + ": " + Cgroups.reason(e), e);
+        }
+    }
+
+    /**
+     * A cpuset cgroup starts with no CPUs and no memory nodes, and no process can join it until
+     * it has both (the kernel refuses with "no space left on device").  As runc does, every level
+     * from the top of the hierarchy down, new or not (a pod's cgroup another manager made may
+     * have been left empty), takes what it lacks from its parent.  The container's own cgroup
+     * first gets the config's cpus and mems, so it inherits only what the config leaves out:
+     * all of the parent's CPUs could clash with a sibling's exclusive ones.
+     */
+    private void createCpuset(Path dir, LinuxResources resources) throws CgroupException {
+        Path top = Path.of(host.v1("cpuset").mountPoint());
+        if (dir.equals(top) || !dir.startsWith(top)) {
+            makeDirs(dir);
+            return;
+        }
+        Path level = top;
+        for (Path name : top.relativize(dir)) {
+            Path parent = level;
+            level = level.resolve(name.toString());
+            if (!Files.isDirectory(level)) {
+                makeDir(level);
+            }
+            if (level.equals(dir)) {
+                List<CgroupWrite> own = new ArrayList<>();
+                CgroupValues.cpuset(resources == null ? null : resources.cpu(), "cpuset", own);
+                for (CgroupWrite w : own) {
+                    write(w.fileIn(dir), w.value());
+                }
+            }
+            inheritCpuset(level, parent, "cpuset.cpus");
+            inheritCpuset(level, parent, "cpuset.mems");
+        }
+    }
+
+    /** A hierarchy mounted without the "cpuset." prefix has no such files: left to fail at the join. */
+    private static void inheritCpuset(Path dir, Path parent, String file) throws CgroupException {
+        if (Files.exists(dir.resolve(file)) && read(dir.resolve(file)).isEmpty()) {
+            write(dir.resolve(file), read(parent.resolve(file)));
         }
     }
 
@@ -120,6 +162,33 @@ final class V1Manager extends CgroupManager {
             pids.addAll(readPids(d.resolve("cgroup.procs")));
         }
         return pids;
+    }
+
+    @Override
+    public Set<Integer> processesInAnyHierarchy() throws CgroupException {
+        Set<Integer> found = new LinkedHashSet<>();
+        for (Path dir : dirs()) {
+            for (Path d : subtree(dir)) {
+                found.addAll(readPids(d.resolve("cgroup.procs")));
+            }
+        }
+        return found;
+    }
+
+    /** A v1 freezer.state says FROZEN also when an ancestor's freeze holds the cgroup. */
+    @Override
+    public boolean frozenBeforeCreate() {
+        Path freezer = dirOf("freezer");
+        Path existing = freezer == null ? null : nearestExisting(freezer);
+        if (existing == null) {
+            return false;
+        }
+        try {
+            String state = read(existing.resolve("freezer.state"));
+            return state.equals("FROZEN") || state.equals("FREEZING");
+        } catch (CgroupException e) {
+            return false; // the hierarchy's root has no freezer.state
+        }
     }
 
     @Override

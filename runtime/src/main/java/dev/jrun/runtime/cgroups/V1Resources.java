@@ -112,9 +112,7 @@ final class V1Resources {
      */
     static List<CgroupWrite> plan(LinuxResources r, Current cur) throws CgroupException {
         List<CgroupWrite> out = new ArrayList<>();
-        if (r != null && r.unified() != null && !r.unified().isEmpty()) {
-            throw new CgroupException(R + "unified: cannot use unified on cgroup v1 (this host is not cgroup v2 only)");
-        }
+        refuseUnified(r);
         if (r == null) {
             devices(null, cur, out);
             return out;
@@ -129,6 +127,16 @@ final class V1Resources {
         network(r.network(), out);
         CgroupValues.rdma(r.rdma(), "rdma", out);
         return out;
+    }
+
+    /**
+     * The {@code unified} map names cgroup v2 files, which a v1 or hybrid host cannot take; in
+     * runc's words, which name the field.  An empty map asks for nothing, as runc reads it.
+     */
+    static void refuseUnified(LinuxResources r) throws CgroupException {
+        if (r != null && r.unified() != null && !r.unified().isEmpty()) {
+            throw new CgroupException("invalid configuration: cannot use unified on cgroup v1");
+        }
     }
 
     private static void add(List<CgroupWrite> out, String controller, String file, String value, String reason) {

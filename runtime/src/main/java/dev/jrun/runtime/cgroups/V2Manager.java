@@ -184,12 +184,34 @@ final class V2Manager extends CgroupManager {
     }
 
     private boolean frozenState() throws CgroupException {
-        for (String line : read(dir.resolve("cgroup.events")).split("\n")) {
+        return frozenState(dir);
+    }
+
+    /** cgroup.events says frozen also when an ancestor's freeze holds the cgroup. */
+    private static boolean frozenState(Path cgroup) throws CgroupException {
+        for (String line : read(cgroup.resolve("cgroup.events")).split("\n")) {
             if (line.startsWith("frozen ")) {
                 return line.endsWith("1");
             }
         }
         return false;
+    }
+
+    /**
+     * cgroup.freeze is the cgroup's own request, which a new child inherits, and holds before
+     * the cgroup's processes have all stopped.
+     */
+    @Override
+    public boolean frozenBeforeCreate() {
+        Path existing = nearestExisting(dir);
+        if (existing == null) {
+            return false;
+        }
+        try {
+            return read(existing.resolve("cgroup.freeze")).equals("1") || frozenState(existing);
+        } catch (CgroupException e) {
+            return false; // the root cgroup has neither file
+        }
     }
 
     @Override

@@ -102,11 +102,16 @@ final class Creator {
         } catch (SeccompException e) {
             throw new JrunException(e.getMessage(), e);
         }
+        CgroupManager candidate;
         try {
-            cgroup = host.newCgroup(spec.linux().cgroupsPath(), id);
+            candidate = host.newCgroup(spec.linux().cgroupsPath(), id);
+            candidate.refuseUnsupported(spec.linux().resources());
+            refuseTaken(candidate);
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }
+        // only a cgroup that passed is undone on failure: a refused one may be another's
+        cgroup = candidate;
         if (spec.linux().namespace(dev.jrun.spec.linux.NamespaceType.MOUNT.type) == null) {
             hostMountsBefore = host.mountsUnder(bundle.rootfs());
         }
@@ -186,6 +191,22 @@ final class Creator {
     private void debug(String message) {
         if (debug != null) {
             debug.accept("create " + id + ": " + message);
+        }
+    }
+
+    /**
+     * runc's refusals of a cgroup that is not free for a new container, before anything is
+     * made: one with processes (they would live under the container's limits, and its delete
+     * would kill them), and a frozen one (the init would stop at its first step, and create
+     * would wait for it forever).
+     */
+    private static void refuseTaken(CgroupManager cg) throws CgroupException, JrunException {
+        int found = cg.processesInAnyHierarchy().size();
+        if (found > 0) {
+            throw new JrunException("container's cgroup is not empty: " + found + " process(es) found");
+        }
+        if (cg.frozenBeforeCreate()) {
+            throw new JrunException("container's cgroup unexpectedly frozen");
         }
     }
 

@@ -44,11 +44,17 @@ final class ResourcesUpdate {
         return update != null ? update : base;
     }
 
+    /**
+     * As runc's update: lifting the memory limit (-1) without naming swap unsets the swap
+     * limit, which the drivers then lift too, memory+swap first; keeping the old one would ask
+     * the kernel for a memory+swap limit below unlimited memory.
+     */
     private static LinuxMemory memory(LinuxMemory b, LinuxMemory u) {
         if (b == null || u == null) {
             return or(u, b);
         }
-        return new LinuxMemory(or(u.limit(), b.limit()), or(u.reservation(), b.reservation()), or(u.swap(), b.swap()),
+        Long swap = u.swap() == null && u.limit() != null && u.limit() == -1 ? Long.valueOf(0) : or(u.swap(), b.swap());
+        return new LinuxMemory(or(u.limit(), b.limit()), or(u.reservation(), b.reservation()), swap,
                 or(u.kernel(), b.kernel()), or(u.kernelTCP(), b.kernelTCP()), or(u.swappiness(), b.swappiness()),
                 or(u.disableOOMKiller(), b.disableOOMKiller()), or(u.useHierarchy(), b.useHierarchy()),
                 or(u.checkBeforeUpdate(), b.checkBeforeUpdate()));

@@ -34,6 +34,19 @@ class DeviceAllowListTest {
     }
 
     @Test
+    void anAInTheAccessAddsNothingAsInRunc() throws Exception {
+        List<Rule> rules = DeviceAllowList.fromConfig(res("{'devices':[{'allow':false,'access':'rwa'},"
+                + "{'allow':true,'type':'c','major':10,'minor':229,'access':'arw'},"
+                + "{'allow':true,'type':'c','major':1,'minor':3,'access':'mwra'},"
+                + "{'allow':true,'type':'c','major':1,'minor':5,'access':'a'},"
+                + "{'allow':false,'type':'c','major':1,'minor':3,'access':'a'}]}").devices());
+        assertEquals(List.of("deny a *:* rw", "allow c 10:229 rw", "allow c 1:3 rwm", "allow c 1:5 ", "deny c 1:3 "),
+                strings(rules));
+        assertEquals(List.of("allow c 1:3 rwm", "allow c 10:229 rw"), strings(Emulator.of(rules).rules()),
+                "a rule of only \"a\" neither allows nor denies");
+    }
+
+    @Test
     void defaultsAreRuncsAllowedDevicesAfterTheConfigsRules() throws Exception {
         List<Rule> rules = DeviceAllowList.forContainer(res("{'devices':[{'allow':false,'access':'rwm'}]}").devices());
         assertEquals(List.of("deny a *:* rwm", "allow c *:* m", "allow b *:* m", "allow c 1:3 rwm", "allow c 1:8 rwm",

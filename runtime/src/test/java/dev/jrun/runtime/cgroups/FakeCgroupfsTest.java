@@ -88,9 +88,11 @@ class FakeCgroupfsTest {
             files.put("cgroup.procs", "");
             tree(mount.resolve("jrun/c1"), files);
         }
-        CgroupHost host = new CgroupHost(CgroupHost.Mode.LEGACY, null, mounts, Map.of());
-        return CgroupManager.forNewContainer(host, "/jrun/c1", "c1");
+        v1Host = new CgroupHost(CgroupHost.Mode.LEGACY, null, mounts, Map.of());
+        return CgroupManager.forNewContainer(v1Host, "/jrun/c1", "c1");
     }
+
+    private CgroupHost v1Host;
 
     private Path v1(String controller, String file) {
         return tmp.resolve("cgroup").resolve(controller).resolve("jrun/c1").resolve(file);
@@ -146,10 +148,13 @@ class FakeCgroupfsTest {
     @Test
     void v1UnifiedIsRefusedBeforeAnythingIsWritten() throws Exception {
         CgroupManager m = v1Manager(List.of());
-        CgroupException e = assertThrows(CgroupException.class,
-                () -> m.apply(res("{'pids':{'limit':5},'unified':{'pids.max':'7'}}")));
-        assertTrue(e.getMessage().startsWith("linux.resources.unified: "));
+        LinuxResources r = res("{'pids':{'limit':5},'unified':{'pids.max':'7'}}");
+        CgroupException e = assertThrows(CgroupException.class, () -> m.refuseUnsupported(r));
+        assertEquals("invalid configuration: cannot use unified on cgroup v1", e.getMessage());
+        e = assertThrows(CgroupException.class, () -> m.apply(r));
+        assertEquals("invalid configuration: cannot use unified on cgroup v1", e.getMessage(), "update's way in");
         assertEquals("", content(v1("pids", "pids.max")));
+        m.refuseUnsupported(res("{'pids':{'limit':5},'unified':{}}"));
     }
 
     /** Validation refuses such names; the drivers still never write outside the cgroup. */
@@ -174,6 +179,66 @@ class FakeCgroupfsTest {
                 V1Resources.Current.of(m.paths())));
         assertEquals(List.of("memory/memory.limit_in_bytes=100", "memory/memory.memsw.limit_in_bytes=200",
                 "blkio/blkio.bfq.weight=100", "hugetlb/hugetlb.2MB.limit_in_bytes=1"), plan);
+    }
+
+    /** A cpuset hierarchy whose top has CPUs 0-3 and node 0, and the levels below it, all left empty. */
+    private CgroupManager cpusetOnly(String path, String... levels) throws CgroupException {
+        Path top = tree(tmp.resolve("cgroup/cpuset"), Map.of("cpuset.cpus", "0-3\n", "cpuset.mems", "0\n"));
+        for (String level : levels) {
+            tree(top.resolve(level), Map.of("cpuset.cpus", "\n", "cpuset.mems", "\n", "cgroup.procs", ""));
+        }
+        CgroupHost host = new CgroupHost(CgroupHost.Mode.LEGACY, null,
+                List.of(new CgroupHost.V1Mount(top.toString(), "/", List.of("cpuset"), null)), Map.of());
+        return CgroupManager.forNewContainer(host, path, "c1");
+    }
+
+    @Test
+    void v1CpusetLevelsLeftEmptyInheritFromTheNearestAncestorThatHasThem() throws Exception {
+        CgroupManager m = cpusetOnly("/pod/c1", "pod", "pod/c1");
+        m.create(res("{'cpu':{'cpus':'2'}}"));
+        Path top = tmp.resolve("cgroup/cpuset");
+        assertEquals("0-3", content(top.resolve("pod/cpuset.cpus")), "the pod's parent, made by another, is filled in");
+        assertEquals("0", content(top.resolve("pod/cpuset.mems")));
+        assertEquals("2", content(top.resolve("pod/c1/cpuset.cpus")), "the config's own CPUs");
+        assertEquals("0", content(top.resolve("pod/c1/cpuset.mems")), "what the config leaves out is inherited");
+    }
+
+    @Test
+    void v1CpusetValuesALevelHasAreKeptAndPassedDown() throws Exception {
+        CgroupManager m = cpusetOnly("/pod/c1", "pod", "pod/c1");
+        Path top = tmp.resolve("cgroup/cpuset");
+        Files.writeString(top.resolve("pod/cpuset.cpus"), "1");
+        m.create(null);
+        assertEquals("1", content(top.resolve("pod/cpuset.cpus")));
+        assertEquals("1", content(top.resolve("pod/c1/cpuset.cpus")), "from the nearest level, not the top");
+        assertEquals("0", content(top.resolve("pod/c1/cpuset.mems")));
+    }
+
+    @Test
+    void v1ProcessesOfEveryHierarchyAndBelowCountOnce() throws Exception {
+        CgroupManager m = v1Manager(List.of());
+        Files.writeString(v1("memory", "cgroup.procs"), "4242\n");
+        tree(v1("pids", "sub"), Map.of("cgroup.procs", "4242\n4343\n"));
+        assertEquals(java.util.Set.of(4242, 4343), m.processesInAnyHierarchy());
+        CgroupManager absent = CgroupManager.forNewContainer(v1Host, "/jrun/c2", "c2");
+        assertEquals(java.util.Set.of(), absent.processesInAnyHierarchy());
+    }
+
+    @Test
+    void v1FrozenBeforeCreateReadsTheCgroupOrTheAncestorItWouldInheritFrom() throws Exception {
+        CgroupManager m = v1Manager(List.of());
+        CgroupManager absent = CgroupManager.forNewContainer(v1Host, "/jrun/c2/deeper", "c2");
+        Files.writeString(v1("freezer", "freezer.state"), "THAWED\n");
+        assertFalse(m.frozenBeforeCreate());
+        Files.writeString(v1("freezer", "freezer.state"), "FROZEN\n");
+        assertTrue(m.frozenBeforeCreate());
+        Files.writeString(v1("freezer", "freezer.state"), "FREEZING\n");
+        assertTrue(m.frozenBeforeCreate());
+        assertFalse(absent.frozenBeforeCreate(), "the hierarchy's root, which has no freezer.state, is never frozen");
+        Path parent = tmp.resolve("cgroup/freezer/jrun");
+        Files.writeString(parent.resolve("freezer.state"), "FROZEN\n");
+        assertTrue(absent.frozenBeforeCreate(), "a new cgroup is born frozen under a frozen one");
+        assertFalse(v1Manager(List.of("freezer")).frozenBeforeCreate(), "no freezer, nothing freezes");
     }
 
     // ------------------------------------------------------------------ v2
@@ -240,6 +305,23 @@ class FakeCgroupfsTest {
         assertEquals("res_a 3", content(v2("misc.max")));
         assertEquals(List.of("Apache " + unified.resolve("jrun/c1")), loaded);
         assertArrayEquals(DeviceFilter.generate(DeviceAllowList.forContainer(r.devices())), programs.get(0));
+    }
+
+    @Test
+    void v2FrozenBeforeCreateReadsTheFreezeRequestOrTheEvents() throws Exception {
+        CgroupManager m = v2Manager("pids memory");
+        Files.writeString(v2("cgroup.events"), "populated 0\nfrozen 0\n");
+        assertFalse(m.frozenBeforeCreate());
+        Files.writeString(v2("cgroup.freeze"), "1\n");
+        assertTrue(m.frozenBeforeCreate(), "asked to freeze, even before its processes have stopped");
+        Files.writeString(v2("cgroup.freeze"), "0\n");
+        Files.writeString(v2("cgroup.events"), "populated 0\nfrozen 1\n");
+        assertTrue(m.frozenBeforeCreate(), "held by a frozen ancestor");
+        CgroupManager absent = CgroupManager.forNewContainer(
+                new CgroupHost(CgroupHost.Mode.UNIFIED, unified.toString(), List.of(), Map.of()), "/jrun/c1/deeper", "c1");
+        assertTrue(absent.frozenBeforeCreate(), "a new cgroup is born frozen under a frozen one");
+        Files.writeString(v2("cgroup.events"), "populated 0\nfrozen 0\n");
+        assertFalse(absent.frozenBeforeCreate());
     }
 
     @Test

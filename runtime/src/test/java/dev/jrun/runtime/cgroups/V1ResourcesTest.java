@@ -293,7 +293,7 @@ class V1ResourcesTest {
 
     @Test
     void unifiedIsRefusedOnV1() throws Exception {
-        assertEquals("linux.resources.unified: cannot use unified on cgroup v1 (this host is not cgroup v2 only)",
+        assertEquals("invalid configuration: cannot use unified on cgroup v1",
                 error("{'unified':{'memory.high':'1000'}}"));
         assertEquals(List.of(), plan("{'unified':{}}"));
     }

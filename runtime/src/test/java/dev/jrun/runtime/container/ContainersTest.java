@@ -297,6 +297,44 @@ class ContainersTest {
         assertFalse(shared.events.contains("destroy"));
     }
 
+    @Test
+    void aCgroupWithProcessesIsRefusedAndLeftAsItWas() {
+        FakeHost.FakeCgroup taken = (FakeHost.FakeCgroup) host.newCgroup(null, "c1");
+        taken.exists = true;
+        host.processes.put(6000, 1L);
+        taken.members.add(6000);
+        JrunException e = assertThrows(JrunException.class, () -> containers.create("c1", options(null)));
+        assertEquals("container's cgroup is not empty: 1 process(es) found", e.getMessage());
+        assertEquals(0, host.executorsStarted, "refused before anything was started");
+        assertEquals(List.of(), taken.events, "neither written nor removed");
+        assertTrue(taken.exists);
+        assertTrue(host.processes.containsKey(6000), "another's process lives on");
+        assertEquals(List.of(), host.signals);
+        assertNothingLeft("c1");
+    }
+
+    @Test
+    void aFrozenCgroupIsRefusedAtOnceAndLeftAsItWas() {
+        FakeHost.FakeCgroup frozen = (FakeHost.FakeCgroup) host.newCgroup(null, "c1");
+        frozen.exists = true;
+        frozen.frozen = true;
+        JrunException e = assertThrows(JrunException.class, () -> containers.run("c1", options(null), true, false));
+        assertEquals("container's cgroup unexpectedly frozen", e.getMessage());
+        assertEquals(0, host.executorsStarted, "no init was started to wait on");
+        assertEquals(List.of(), frozen.events, "neither thawed nor removed");
+        assertTrue(frozen.exists);
+        assertNothingLeft("c1");
+    }
+
+    @Test
+    void anEmptyThawedCgroupThatExistsIsTaken() throws Exception {
+        FakeHost.FakeCgroup existing = (FakeHost.FakeCgroup) host.newCgroup(null, "c1");
+        existing.exists = true;
+        initCreates();
+        containers.create("c1", options(null));
+        assertEquals(List.of("create", "apply", "add " + FakeHost.EXECUTOR_PID), existing.events);
+    }
+
     // ------------------------------------------------------------------ exec
 
     static ExecProcess flags(String command, boolean tty) {

@@ -87,6 +87,11 @@ final class FakeHost implements Host {
         }
 
         @Override
+        public boolean frozenBeforeCreate() {
+            return frozen;
+        }
+
+        @Override
         public void destroy() {
             exists = false;
             events.add("destroy");

@@ -7,6 +7,7 @@ import static dev.jrun.spec.validate.JsonPath.field;
 import static dev.jrun.spec.validate.JsonPath.index;
 import static dev.jrun.spec.validate.JsonPath.key;
 
+import dev.jrun.spec.linux.DeviceAccess;
 import dev.jrun.spec.model.LinuxBlockIO;
 import dev.jrun.spec.model.LinuxCPU;
 import dev.jrun.spec.model.LinuxDeviceCgroup;
@@ -86,10 +87,17 @@ final class ResourceRules {
                 f.error(field(here, Json.LinuxDeviceCgroup.type), "must be a, b or c, not " + quote(d.type()));
             }
             // runc refuses an empty access string rather than guess what it means.
+            String access = field(here, Json.LinuxDeviceCgroup.access);
+            String problem = isEmpty(d.access()) ? null : DeviceAccess.problem(d.access());
             if (isEmpty(d.access())) {
-                f.error(field(here, Json.LinuxDeviceCgroup.access), "must be set (letters from \"rwm\")");
-            } else if (!onlyLetters(d.access(), "rwm")) {
-                f.error(field(here, Json.LinuxDeviceCgroup.access), "must contain only the letters r, w and m");
+                f.error(access, "must be set (letters from \"rwm\")");
+            } else if (problem != null) {
+                f.error(access, problem);
+            } else if (DeviceAccess.parse(d.access()) == 0 && oneOf(d.type(), "b", "c")) {
+                // "a" is no shorthand for all: a deny rule meant to cut a device off would not
+                // (a rule of type a resets the list whatever its access)
+                f.warn(access, quote(d.access()) + " names no access mode (r, w or m): the rule "
+                        + (d.isAllow() ? "allows" : "denies") + " nothing");
             }
             wildcard(d.major(), field(here, Json.LinuxDeviceCgroup.major));
             wildcard(d.minor(), field(here, Json.LinuxDeviceCgroup.minor));
@@ -336,14 +344,5 @@ final class ResourceRules {
         if (w < 1 || w > 10_000) {
             f.error(at, "must be between 1 and 10000");
         }
-    }
-
-    private static boolean onlyLetters(String s, String allowed) {
-        for (int i = 0; i < s.length(); i++) {
-            if (allowed.indexOf(s.charAt(i)) < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

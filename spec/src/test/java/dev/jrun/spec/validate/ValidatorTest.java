@@ -268,7 +268,8 @@ class ValidatorTest {
                 rule("{'linux': {'resources': {'devices': [{'allow': false}]}}}",
                         "config.json: linux.resources.devices[0].access: must be set (letters from 'rwm')"),
                 rule("{'linux': {'resources': {'devices': [{'allow': false, 'access': 'rwx', 'major': -2}]}}}",
-                        "config.json: linux.resources.devices[0].access: must contain only the letters r, w and m",
+                        "config.json: linux.resources.devices[0].access: must contain only the letters r, w and m"
+                                + " (and a, which adds nothing)",
                         "config.json: linux.resources.devices[0].major: must be -1 (any) or at least 0"),
                 rule("{'linux': {'resources': {'memory': {'limit': -2}}}}",
                         "config.json: linux.resources.memory.limit: must be -1 (unlimited) or at least 0"),
@@ -481,6 +482,10 @@ class ValidatorTest {
                 rule("{'linux': {'resources': {'memory': {'kernel': -1, 'kernelTCP': 1000}}}}",
                         "config.json: linux.resources.memory.kernel: ignored: kernel memory limits are not supported",
                         "config.json: linux.resources.memory.kernelTCP: ignored: kernel memory limits are not supported"),
+                rule("{'linux': {'resources': {'devices': [{'allow': false, 'access': 'rwm'},"
+                                + " {'allow': false, 'type': 'c', 'major': 1, 'minor': 3, 'access': 'a'}]}}}",
+                        "config.json: linux.resources.devices[1].access: 'a' names no access mode (r, w or m):"
+                                + " the rule denies nothing"),
                 rule("{'linux': {'seccomp': {}}}",
                         "config.json: linux.seccomp: no defaultAction and no syscalls: no seccomp filter is installed"),
                 rule("{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/run/a.sock'}}}",
@@ -507,6 +512,11 @@ class ValidatorTest {
                 "{'linux': {'resources': {'memory': {'limit': 1000, 'swap': 1000}, 'pids': {'limit': 0},"
                         + " 'cpu': {'shares': 0, 'quota': -1, 'period': 100000, 'cpus': '0-3,7', 'idle': 1}}}}",
                 "{'linux': {'devices': [{'path': '/dev/fifo', 'type': 'p'}]}}",
+                // runc takes an "a" among the access letters, in any order; a type a rule resets the
+                // list whatever its access
+                "{'linux': {'resources': {'devices': [{'allow': false, 'access': 'a'}, {'allow': false, 'access': 'rwa'},"
+                        + " {'allow': true, 'type': 'c', 'major': 1, 'minor': 3, 'access': 'arwm'},"
+                        + " {'allow': true, 'type': 'c', 'major': 1, 'minor': 5, 'access': 'wma'}]}}}",
                 "{'process': {'scheduler': {'policy': 'SCHED_FIFO', 'priority': 99}}}",
                 "{'process': {'scheduler': {'policy': 'SCHED_DEADLINE', 'runtime': 1000, 'deadline': 2000}}}",
                 "{'process': {'rlimits': [{'type': 'RLIMIT_CORE', 'hard': 18446744073709551615, 'soft': 1}]}}",
