@@ -14,8 +14,8 @@ DISTLIB := $(DIST)/lib/jrun
 
 INIT_SRC := runtime/src/main/c/jrun-init.c runtime/src/main/c/protocol.h
 PROBE_SRC := test-bundles/src/main/c/jrun-probe.c
-JAVA_SRC := $(shell find spec runtime cli test-bundles -path '*/src/main/*' -type f 2>/dev/null) \
-	pom.xml spec/pom.xml runtime/pom.xml cli/pom.xml test-bundles/pom.xml
+JAVA_SRC := $(shell find spec runtime cli test-bundles packaging -path '*/src/main/*' -type f 2>/dev/null) \
+	pom.xml spec/pom.xml runtime/pom.xml cli/pom.xml test-bundles/pom.xml packaging/pom.xml
 
 .PHONY: all native jars dist demo test unit-test install bench clean
 
