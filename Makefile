@@ -40,7 +40,7 @@ jars: $(BUILD)/jars.stamp
 # The runnable layout: bin/jrun plus lib/jrun/{*.jar, jrun-init, libjffi, class data archive}.
 dist: $(BUILD)/dist.stamp native
 
-$(BUILD)/dist.stamp: $(BUILD)/jars.stamp packaging/jrun.in packaging/assemble.sh
+$(BUILD)/dist.stamp: $(BUILD)/jars.stamp packaging/jrun.in packaging/assemble.sh packaging/train.sh
 	packaging/assemble.sh $(DIST) $(abspath $(DIST))
 	ln -sfn $(DIST)/bin/jrun jrun
 	@touch $@
