@@ -1,6 +1,6 @@
 # jrun: `make` builds everything, `make test` runs every test (integration tests need root),
-# `make conformance` runs the OCI runtime-tools suite (root), `make install PREFIX=/usr/local`,
-# `make bench`, `make clean`.
+# `make unit-test` only those that need neither root nor the kernel, `make conformance` runs the
+# OCI runtime-tools suite (root), `make install PREFIX=/usr/local`, `make bench`, `make clean`.
 PREFIX ?= /usr/local
 MVN ?= mvn
 MVNFLAGS ?= -q -B
@@ -15,10 +15,10 @@ DISTLIB := $(DIST)/lib/jrun
 
 INIT_SRC := runtime/src/main/c/jrun-init.c runtime/src/main/c/protocol.h
 PROBE_SRC := test-bundles/src/main/c/jrun-probe.c
-JAVA_SRC := $(shell find spec runtime cli test-bundles -path '*/src/main/*' -type f 2>/dev/null) \
-	pom.xml spec/pom.xml runtime/pom.xml cli/pom.xml test-bundles/pom.xml
+JAVA_SRC := $(shell find spec runtime cli test-bundles packaging -path '*/src/main/*' -type f 2>/dev/null) \
+	pom.xml spec/pom.xml runtime/pom.xml cli/pom.xml test-bundles/pom.xml packaging/pom.xml
 
-.PHONY: all native jars dist demo test unit-test conformance install bench clean
+.PHONY: all native jars dist demo test unit-test integration-test conformance install bench clean
 
 all: dist
 
@@ -41,7 +41,7 @@ jars: $(BUILD)/jars.stamp
 # The runnable layout: bin/jrun plus lib/jrun/{*.jar, jrun-init, libjffi, class data archive}.
 dist: $(BUILD)/dist.stamp native
 
-$(BUILD)/dist.stamp: $(BUILD)/jars.stamp packaging/jrun.in packaging/assemble.sh
+$(BUILD)/dist.stamp: $(BUILD)/jars.stamp packaging/jrun.in packaging/assemble.sh packaging/train.sh
 	packaging/assemble.sh $(DIST) $(abspath $(DIST))
 	ln -sfn $(DIST)/bin/jrun jrun
 	@touch $@
@@ -52,13 +52,34 @@ demo: dist
 		dev.jrun.testbundles.DemoBundle $(BUILD)/demo $(NATIVE)/jrun-probe >/dev/null
 	./jrun run --bundle $(BUILD)/demo jrun-demo-$$$$
 
-unit-test:
-	$(MVN) $(MVNFLAGS) -Djrun.commit=$(COMMIT) test
+# The tests run in two stages, each writing its reports to REPORTS/STAGE; TestSummary (run from
+# its source: it must work when the build did not) adds them up into the line a run ends with,
+# "N passed, N failed, N skipped", and fails if anything did.
+REPORTS := $(BUILD)/test-reports
+MVNTEST = $(MVN) $(MVNFLAGS) -Djrun.commit=$(COMMIT) -Djrun.reports=$(abspath $(REPORTS))/$(1) test
+# unit: no root, no kernel features, no dist
+UNIT_STAGE = $(call MVNTEST,unit) -DexcludedGroups=integration
+# integration: root; real containers, containerd, podman, docker, the cgroup v2 guest
+INTEGRATION_STAGE = $(call MVNTEST,integration) -Dgroups=integration -Djrun.integration=true \
+	-Djrun.dist=$(abspath $(DIST)) -Djrun.native=$(abspath $(NATIVE))
+SUMMARY = java packaging/src/main/java/dev/jrun/packaging/TestSummary.java $(REPORTS)
 
-# Unit tests run anywhere; integration tests run real containers and need root.
+unit-test:
+	@rm -rf $(REPORTS); echo "== unit tests"; start=$$(date +%s); \
+	$(UNIT_STAGE); unit=$$?; \
+	$(SUMMARY) unit=$$unit:$$(($$(date +%s) - start))
+
+integration-test: dist
+	@rm -rf $(REPORTS); echo "== integration tests"; start=$$(date +%s); \
+	$(INTEGRATION_STAGE); integration=$$?; \
+	$(SUMMARY) integration=$$integration:$$(($$(date +%s) - start))
+
+# The unit stage first: when it fails, the long root stage does not run.
 test: dist
-	$(MVN) $(MVNFLAGS) -Djrun.commit=$(COMMIT) -Djrun.integration=true -Djrun.dist=$(abspath $(DIST)) \
-		-Djrun.native=$(abspath $(NATIVE)) test
+	@rm -rf $(REPORTS); echo "== unit tests"; start=$$(date +%s); \
+	$(UNIT_STAGE); unit=$$?; middle=$$(date +%s); integration=-; \
+	if [ $$unit = 0 ]; then echo "== integration tests"; $(INTEGRATION_STAGE); integration=$$?; fi; \
+	$(SUMMARY) unit=$$unit:$$((middle - start)) integration=$$integration:$$(($$(date +%s) - middle))
 
 # The OCI runtime-tools validation suite against the built jrun; fails on any difference from
 # conformance/expected.tsv.  Results in build/conformance/ (one TAP file per program, summary.tsv).

@@ -1,7 +1,7 @@
 #!/bin/bash
 # make bench: jrun and runc side by side, in one hyperfine run per operation (medians).
 # Writes a markdown table to bench/results/<date>.md and prints it.
-# Needs: hyperfine, runc, python3 (packaging/deps.sh installs them with BENCH=1).
+# Needs: hyperfine, runc, python3 (sh packaging/deps.sh test installs them).
 # Then bench/managers.sh adds `ctr run --rm` and `podman run --rm` with jrun vs runc (BENCH_MANAGERS=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,8 +13,8 @@ for jar in cli/target/lib/*.jar; do
     case "$(basename "$jar")" in
         jffi-*-native.jar) ;;           # unpacked below instead
         picocli-*.jar)                  # Java 5 class files, re-verified on every start: modernize
-            "$java" -cp "$(ls cli/target/lib/asm-[0-9]*.jar | head -1)" packaging/UpgradeBytecode.java \
-                "$jar" "$lib/$(basename "$jar")" ;;
+            "$java" -cp packaging/target/jrun-packaging.jar:packaging/target/lib/asm.jar \
+                dev.jrun.packaging.UpgradeBytecode "$jar" "$lib/$(basename "$jar")" ;;
         *) cp "$jar" "$lib/" ;;
     esac
 done

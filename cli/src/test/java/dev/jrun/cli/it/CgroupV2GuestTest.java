@@ -53,6 +53,19 @@ class CgroupV2GuestTest extends ContainerTest {
      * and downloads the Debian kernel, ~110 MB).
      */
     static final boolean QEMU = Boolean.getBoolean("jrun.vm.qemu");
+    /**
+     * The lifetime of the containers a scenario works on: longer than the guest may run, so
+     * that only the scenario's delete ends them.  A fixed lifetime raced the scenario on a
+     * loaded host (update's 120 s sleep ended before its last two updates, which then got
+     * "container not running").
+     */
+    static final String UNTIL_DELETED = "86400";
+    /**
+     * The guest's time, boot and every scenario: about 3 minutes on an idle host, over 11 on
+     * a loaded one (each system call and page fault of a guest process is a round trip through
+     * the host's scheduler, and each of the ~70 jrun calls starts a JVM in the guest).
+     */
+    static final int GUEST_SECONDS = 1500;
 
     /** One guest run: its output and the verdict line of each check, with its scenario's lines. */
     record Guest(String name, String output, Map<String, String> results, Map<String, String> sections) {
@@ -139,12 +152,12 @@ class CgroupV2GuestTest extends ContainerTest {
         // the guest sees the host's / but puts fresh tmpfs on /tmp, /run and /var/tmp: a checkout
         // there (CI may clone anywhere) would vanish, so share the repository explicitly
         env.put("VM_RW", Probe.repoRoot().toAbsolutePath().normalize().toString());
-        env.put("VM_TIMEOUT", "900");
+        env.put("VM_TIMEOUT", Integer.toString(GUEST_SECONDS));
         env.put("VM_ENV", "JRUN=" + jrun.toAbsolutePath() + " BUNDLES=" + share.resolve("bundles") + " CGPARENT=" + PARENT);
         String command = (scenarios.isEmpty() ? "" : "SCENARIOS='" + scenarios + "' ") + "bash "
                 + vm.resolve("jrun-cgv2-checks.sh").toAbsolutePath();
         long t0 = System.nanoTime();
-        Result r = run(share, List.of("bash", vm.resolve("run-in-vm.sh").toString(), command), env, 960);
+        Result r = run(share, List.of("bash", vm.resolve("run-in-vm.sh").toString(), command), env, GUEST_SECONDS + 60);
         String out = r.out() + r.err();
         System.out.println("----- cgroup v2 " + name + " -----");
         System.out.print(out);
@@ -185,10 +198,10 @@ class CgroupV2GuestTest extends ContainerTest {
                         + " echo cpuset.mems=$(cat /sys/fs/cgroup/cpuset.mems); grep Cpus_allowed_list /proc/self/status"));
         // a spinner held to 10 % of the CPU: frozen, its usage must stop growing
         bundle(dir, "pause", c -> c.resources(cpu(x -> new LinuxCPU(null, 10000L, null, 100000L, null, null, null, null, null)))
-                .args("/bin/jrun-probe", "spin", "300"));
+                .args("/bin/jrun-probe", "spin", UNTIL_DELETED));
         // a level deeper, and without cpu limits: `update` must still be able to set cpu.weight
         bundle(dir, "update", c -> c.cgroupsPath("/" + PARENT + "/nested/update").pidsLimit(10).memoryLimit(64L << 20)
-                .args("/bin/jrun-probe", "sleep", "120"));
+                .args("/bin/jrun-probe", "sleep", UNTIL_DELETED));
         LinuxDevice fuse = new LinuxDevice("/dev/fuse", "c", 10L, 229L, 0666L, 0L, 0L);
         bundle(dir, "dev-deny", c -> c.addDevice(fuse).args("/bin/jrun-probe", "read", "/dev/fuse"));
         bundle(dir, "dev-null", c -> c.args("/bin/jrun-probe", "read", "/dev/null"));
@@ -199,20 +212,22 @@ class CgroupV2GuestTest extends ContainerTest {
                     r.network(), r.rdma(), r.unified());
         }).args("/bin/jrun-probe", "read", "/dev/fuse"));
         // no pid namespace: only the cgroup reaches the processes init leaves behind
-        bundle(dir, "killall", c -> c.removeNamespace("pid").args("/bin/sh", "-c", "sleep 100 & sleep 100 & exec sleep 100"));
-        bundle(dir, "events", c -> c.memoryLimit(32L << 20).pidsLimit(20).args("/bin/jrun-probe", "sleep", "120"));
-        // allocates once the guest script has started `events` and touched /tmp/go in its rootfs
+        bundle(dir, "killall", c -> c.removeNamespace("pid").args("/bin/sh", "-c",
+                "sleep " + UNTIL_DELETED + " & sleep " + UNTIL_DELETED + " & exec sleep " + UNTIL_DELETED));
+        bundle(dir, "events", c -> c.memoryLimit(32L << 20).pidsLimit(20).args("/bin/jrun-probe", "sleep", UNTIL_DELETED));
+        // allocates once the guest script has started `events` and touched /tmp/go in its rootfs,
+        // then stays up: `events` ends with the container, and may poll late on a loaded host
         bundle(dir, "oom", c -> c.memoryLimit(16L << 20).args("/bin/sh", "-c",
-                "while [ ! -e /tmp/go ]; do sleep 0.1; done; /bin/jrun-probe alloc 64; sleep 2"));
+                "while [ ! -e /tmp/go ]; do sleep 0.1; done; /bin/jrun-probe alloc 64; exec sleep " + UNTIL_DELETED));
         bundle(dir, "unified", c -> c.pidsLimit(10).resources(unified(Map.of("pids.max", "42", "memory.high", "50331648")))
                 .args("/bin/sh", "-c", "echo pids.max=$(cat /sys/fs/cgroup/pids.max); echo memory.high=$(cat /sys/fs/cgroup/memory.high)"));
         bundle(dir, "unified-rdma", c -> c.resources(unified(Map.of("rdma.max", "mlx4_0 hca_handle=2"))));
         bundle(dir, "unified-nofile", c -> c.resources(unified(Map.of("pids.bogus", "1"))));
-        bundle(dir, "cgns", c -> c.pidsLimit(33).args("/bin/jrun-probe", "sleep", "120"));
+        bundle(dir, "cgns", c -> c.pidsLimit(33).args("/bin/jrun-probe", "sleep", UNTIL_DELETED));
         bundle(dir, "swap", c -> c.resources(r -> new LinuxResources(r.devices(),
                 new LinuxMemory(64L << 20, null, 128L << 20, null, null, null, null, null, null), r.cpu(), r.pids(),
                 r.blockIO(), r.hugepageLimits(), r.network(), r.rdma(), r.unified()))
-                .args("/bin/jrun-probe", "sleep", "120"));
+                .args("/bin/jrun-probe", "sleep", UNTIL_DELETED));
         // "a" among the access letters adds nothing: read allowed, write still denied
         bundle(dir, "dev-ra", c -> c.addDevice(fuse).resources(r -> {
             List<LinuxDeviceCgroup> rules = new ArrayList<>(r.devices());

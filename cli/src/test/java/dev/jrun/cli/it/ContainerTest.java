@@ -25,13 +25,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Base of the integration tests: real containers run by the built `jrun` (build/dist), as
  * root, from busybox bundles, asserting what the in-container probe reports.  They run under
  * `make test` (-Djrun.integration=true); a plain `mvn test` skips them, and with the flag set
- * a missing prerequisite is a failure, not a skip.
+ * a missing prerequisite is a failure, not a skip.  The tag (inherited) is how `make test`
+ * runs them apart from the unit tests.
  */
+@Tag("integration")
 public abstract class ContainerTest {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     protected static Path jrun;

@@ -35,6 +35,14 @@ class KilledCreateTest extends ContainerTest {
         return dirs;
     }
 
+    /** A kill of the create, this long after its launch or after its state directory appeared. */
+    private record Kill(int millis, boolean afterDirectory) {
+        @Override
+        public String toString() {
+            return millis + " ms after " + (afterDirectory ? "the state directory appeared" : "the launch");
+        }
+    }
+
     @Test
     void deleteForceRemovesWhatAKilledCreateLeft() throws Exception {
         String id = newId();
@@ -43,12 +51,23 @@ class KilledCreateTest extends ContainerTest {
                 .addHook("prestart", new Hook("/bin/sleep", List.of("sleep", "0.3"), null, null))
                 .addHook("createRuntime", new Hook("/bin/sleep", List.of("sleep", "0.7"), null, null)));
         int halfMade = 0;
-        int[] delays = {30, 120, 250, 400, 550, 700, 900, 1100, 1400};
-        for (int delay : delays) {
+        // Two kills by the clock, early in the launch.  The others count from the moment the
+        // state directory appears: by the clock alone, on a loaded machine (where starting the
+        // JVM can take a second) they all landed before it, and the test exercised nothing.
+        List<Kill> kills = List.of(new Kill(30, false), new Kill(120, false), new Kill(0, true), new Kill(150, true),
+                new Kill(300, true), new Kill(450, true), new Kill(600, true), new Kill(750, true), new Kill(900, true));
+        for (Kill kill : kills) {
             ProcessBuilder pb = new ProcessBuilder(jrun.toString(), "--root", root.toString(), "create", "--bundle",
                     b.dir().toString(), id).redirectOutput(new File("/dev/null")).redirectError(new File("/dev/null"));
             Process create = pb.start();
-            Thread.sleep(delay);
+            if (kill.afterDirectory()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!Files.isDirectory(root.resolve(id)) && create.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                assertTrue(Files.isDirectory(root.resolve(id)), "create made no state directory within 60 s");
+            }
+            Thread.sleep(kill.millis());
             create.destroyForcibly();
             assertTrue(create.waitFor(30, TimeUnit.SECONDS));
             if (Files.isDirectory(root.resolve(id)) && !Files.exists(root.resolve(id).resolve("state.json"))) {
@@ -57,8 +76,8 @@ class KilledCreateTest extends ContainerTest {
             }
 
             jrun("delete", "--force", id).ok();
-            assertFalse(Files.exists(root.resolve(id)), "killed after " + delay + " ms: the state directory is gone");
-            assertEquals(List.of(), cgroupDirs(id), "killed after " + delay + " ms: the cgroups are gone");
+            assertFalse(Files.exists(root.resolve(id)), "killed " + kill + ": the state directory is gone");
+            assertEquals(List.of(), cgroupDirs(id), "killed " + kill + ": the cgroups are gone");
 
             jrun("create", "--bundle", b.dir().toString(), id).ok();
             assertEquals("created", jrun("state", id).ok().json().get("status"));

@@ -3,12 +3,22 @@ package dev.jrun.cli.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jrun.testbundles.Bundle;
+import dev.jrun.testbundles.Probe;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The attacks behind DESIGN.md §5, each tried for real. */
@@ -129,18 +139,105 @@ class SecurityTest extends ContainerTest {
         Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "exit", "0"));
         jrun("create", "--bundle", b.dir().toString(), id).ok();
         long pid = number(jrun("state", id).ok().json().get("pid"));
-        assertEquals("/memfd:jrun-init (deleted)", Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString());
-        // a sealed memfd cannot be written, even by root through /proc
         Path exe = Path.of("/proc/" + pid + "/exe");
+        assertEquals(MEMFD, Files.readSymbolicLink(exe).toString());
+
+        // While the init runs from its image the kernel refuses to open it for writing, as it
+        // does any running program's, sealed or not.
+        Map<String, Object> write = onHost(List.of(Probe.binary().toString(), "write", exe.toString(), "overwritten"));
+        assertEquals("ETXTBSY", write.get("errno"), write.toString());
+
+        // Not dumpable: a root process without CAP_SYS_PTRACE may not open its /proc/PID/fd
+        // entries, though it may a dumpable root process's.  The init's capabilities must be
+        // among the reader's, or they alone would deny it.
+        String capPrm = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("CapPrm:")).findFirst().orElseThrow().split("\\s+")[1];
+        assertEquals(0, Long.parseLong(capPrm, 16) & (1L << CAP_SYS_PTRACE), "the init's CapPrm " + capPrm);
+        Process dumpable = new ProcessBuilder(withoutPtrace("sleep", "120"))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         try {
-            Files.writeString(exe, "overwritten");
-            throw new AssertionError("the executor image was writable");
-        } catch (java.io.IOException expected) {
-            // EPERM from the write seal (or ETXTBSY)
+            Path control = Path.of("/proc/" + dumpable.pid() + "/exe");
+            awaitTrue(() -> Files.readSymbolicLink(control).toString().endsWith("/sleep"), "sleep started");
+            Map<String, Object> seen = onHost(withoutPtrace(Probe.binary().toString(), "read",
+                    "/proc/" + dumpable.pid() + "/fd/0"));
+            assertEquals(true, seen.get("ok"), "the reader can open a dumpable process's fds: " + seen);
+            Map<String, Object> denied = onHost(withoutPtrace(Probe.binary().toString(), "read",
+                    "/proc/" + pid + "/fd/0"));
+            assertEquals("EACCES", denied.get("errno"), "the init is not dumpable: " + denied);
+        } finally {
+            dumpable.destroyForcibly();
         }
-        String status = Files.readString(Path.of("/proc/" + pid + "/status"));
-        assertTrue(Files.readString(Path.of("/proc/" + pid + "/stat")).length() > 0);
-        assertTrue(status.contains("Name:"), status);
+
+        // The seal is what protects the copy once nothing runs from it: hold it open, let the
+        // init become the container's process, and try to write it through the held fd.
+        try (FileChannel held = FileChannel.open(exe, StandardOpenOption.READ)) {
+            String heldFd = fdOf(MEMFD);
+            jrun("start", id).ok();
+            awaitTrue(() -> !MEMFD.equals(linkOrGone(exe)), "the init executed the container's process");
+            write = onHost(List.of(Probe.binary().toString(), "write",
+                    "/proc/" + ProcessHandle.current().pid() + "/fd/" + heldFd, "overwritten"));
+            assertEquals("EPERM", write.get("errno"), "the memfd is sealed: " + write);
+            ByteBuffer magic = ByteBuffer.allocate(4);
+            held.read(magic, 0);
+            assertEquals("\u007fELF", new String(magic.array(), StandardCharsets.ISO_8859_1), "the image is intact");
+        }
+    }
+
+    private static final String MEMFD = "/memfd:jrun-init (deleted)";
+    private static final int CAP_SYS_PTRACE = 19;
+
+    private static List<String> withoutPtrace(String... cmd) {
+        List<String> all = new ArrayList<>(List.of("setpriv", "--bounding-set=-sys_ptrace", "--"));
+        all.addAll(List.of(cmd));
+        return all;
+    }
+
+    /** Runs a probe command on the host and returns its report. */
+    private static Map<String, Object> onHost(List<String> cmd) throws IOException, InterruptedException {
+        Result r = exec(null, cmd, 60);
+        if (!r.out().startsWith("{")) {
+            fail(cmd + " exited " + r.status() + "\nstdout: " + r.out() + "\nstderr: " + r.err());
+        }
+        return r.json();
+    }
+
+    private static String linkOrGone(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    /** The number of this JVM's fd whose /proc link reads {@code target}. */
+    private static String fdOf(String target) throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> target.equals(linkOrGone(fd))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no fd of this process is " + target))
+                    .getFileName().toString();
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls for up to 60 s: a loaded machine may take long, a fixed sleep would guess. */
+    private static void awaitTrue(Condition condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                if (condition.holds()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the process is still starting
+            }
+            if (System.nanoTime() > deadline) {
+                fail("gave up waiting, after 60 s, for: " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test

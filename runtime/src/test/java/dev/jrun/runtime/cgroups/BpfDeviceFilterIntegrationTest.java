@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * created under the host's cgroup2 mount (on a hybrid host /sys/fs/cgroup/unified) and removed
  * at the end; nothing else there is touched.
  */
+@Tag("integration")
 class BpfDeviceFilterIntegrationTest {
 
     @Test

@@ -1,3 +1,5 @@
+package dev.jrun.packaging;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,8 +22,8 @@ import org.objectweb.asm.Opcodes;
  *
  * Why: picocli ships Java 5 class files.  The JVM verifies those with the old type-inferring
  * verifier on every start, even from a class data archive (about 10 ms of each jrun call);
- * class files with frames are verified once, when the archive is made.  Run at build time with
- * ASM (already on jrun's class path through jnr-ffi) on the class path.
+ * class files with frames are verified once, when the archive is made.  packaging/assemble.sh
+ * runs it, with this module's ASM.
  */
 public final class UpgradeBytecode {
     private UpgradeBytecode() {

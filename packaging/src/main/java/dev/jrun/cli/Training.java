@@ -10,6 +10,9 @@ import java.nio.file.Path;
  * class list of the CDS archive (JDK 17–23) or the AOT cache (JDK 24+) made at install time.
  * usage: Training WORKDIR [BUNDLE] — with a bundle (and root), a container goes through its
  * whole life; without, only the commands that need none run.
+ *
+ * <p>It lives in the packaging module, which is never installed, and in jrun's package because
+ * it calls {@link Main#run} as the launcher's entry point would.
  */
 public final class Training {
     private static final PrintStream DISCARD = new PrintStream(OutputStream.nullOutputStream());
