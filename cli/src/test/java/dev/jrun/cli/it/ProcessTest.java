@@ -64,7 +64,7 @@ class ProcessTest extends ContainerTest {
         String id = newId();
         var b = bundle(id, c -> c.capabilities("CAP_CHOWN", "CAP_MADE_UP"));
         Result r = jrun("run", "--bundle", b.dir().toString(), id).ok();
-        assertTrue(r.err().contains("CAP_MADE_UP"), r.err());
+        assertTrue(r.log().contains("CAP_MADE_UP"), r.log());
         assertEquals("0000000000000001", get(r.json(), "caps", "effective"));
     }
 
