@@ -231,8 +231,8 @@ static void report_error(int err, const char *fmt, ...)
 		if (n > 0)
 			write_all(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
 	}
-	/* 127 and 126 are what shells (and podman) expect for "not found" and "not executable" */
-	_exit(err == ENOENT ? 127 : err == EACCES ? 126 : 1);
+	/* runc's init exits 255 on any failure; after start this is the container's exit status */
+	_exit(255);
 }
 
 /* Something the parent should tell the user about, while set-up goes on: (step, errno, detail). */

@@ -81,8 +81,9 @@ final class ExecCommand implements Subcommand {
         try {
             return ctx.containers().exec(id, process, processFile, flags, options);
         } catch (JrunException e) {
-            // as runc: exec's own failures exit 255; 126 and 127 stay the command's
-            throw e.exitStatus() == 1 ? new JrunException(e.getMessage(), EXEC_FAILED) : e;
+            // as runc: every failure to start the process exits 255, a missing command too
+            // (podman and docker tell "not found" from the message, not the status)
+            throw new JrunException(e.getMessage(), EXEC_FAILED);
         } catch (java.io.IOException e) {
             throw new JrunException(Main.ioMessage(e), EXEC_FAILED);
         }

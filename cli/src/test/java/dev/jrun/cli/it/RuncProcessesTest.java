@@ -149,7 +149,7 @@ class RuncProcessesTest extends ContainerTest {
         jrun("run", "-d", "--bundle", b.dir().toString(), id).ok();
         Result r = jrun("exec", "--pid-file", "/nonexistent/dir/x.pid", id, "/bin/true");
         assertEquals(255, r.status(), r.err());
-        assertEquals(127, jrun("exec", id, "/nonexistent").status(), "the command's own failure keeps 127");
+        assertEquals(255, jrun("exec", id, "/nonexistent").status(), "a missing command too");
         jrun("kill", id, "0").ok();
         jrun("kill", id, "9").ok();
         for (int i = 0; i < 100 && !"stopped".equals(jrun("state", id).json().get("status")); i++) {
@@ -158,6 +158,24 @@ class RuncProcessesTest extends ContainerTest {
         Result stopped = jrun("kill", id, "0");
         assertEquals(1, stopped.status());
         assertEquals("container not running\n", stopped.err());
+    }
+
+    /**
+     * Case 21: a command execve cannot start after the container started (its interpreter is
+     * missing) prints runc's bare sentence, with no prefix, and the container exits 255 as
+     * runc's init does.
+     */
+    @Test
+    void aScriptWithAMissingInterpreterFailsInRuncsWords() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args("/run.sh"));
+        Path script = b.rootfs().resolve("run.sh");
+        Files.writeString(script, "#!/bin/no-such-shell\necho unreachable\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Result r = jrun("run", "--bundle", b.dir().toString(), id);
+        assertEquals(255, r.status(), r.err());
+        assertEquals("exec /run.sh: no such file or directory\n", r.err());
+        assertEquals("", r.out());
     }
 
     /** Case 13: without a pid namespace of its own, kill reaches the cgroup's processes after the init is gone. */

@@ -146,7 +146,7 @@ final class Creator {
             // while the cgroup is made: the two overlap on the machine's cores.
             Executor.Started started = host.startExecutor(executor);
             debug("jrun-init started as pid " + started.pid());
-            conversation = new InitConversation(sys, plan, started.pid(), false);
+            conversation = new InitConversation(sys, plan, started.pid());
             try (SyncSocket socket = started.socket()) {
                 conversation.sendPlan(socket);
                 try {

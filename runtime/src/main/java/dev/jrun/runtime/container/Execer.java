@@ -91,7 +91,7 @@ final class Execer {
             }
             Executor.Started started = host.startExecutor(executor);
             debug("jrun-init started as pid " + started.pid());
-            conversation = new InitConversation(sys, plan, started.pid(), true);
+            conversation = new InitConversation(sys, plan, started.pid());
             try (SyncSocket socket = started.socket()) {
                 conversation.sendPlan(socket);
                 conversation.run(socket, new Parent(state, container, cgroups));

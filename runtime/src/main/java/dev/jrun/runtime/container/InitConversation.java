@@ -46,18 +46,13 @@ final class InitConversation {
 
     private final Syscalls sys;
     private final InitPlan plan;
-    private final boolean errnoAsStatus;
     private int stage1;
     private int child = -1;
 
-    /**
-     * @param errnoAsStatus exec's convention: a missing or non-executable command exits 127 or 126
-     */
-    InitConversation(Syscalls sys, InitPlan plan, int stage1, boolean errnoAsStatus) {
+    InitConversation(Syscalls sys, InitPlan plan, int stage1) {
         this.sys = sys;
         this.plan = plan;
         this.stage1 = stage1;
-        this.errnoAsStatus = errnoAsStatus;
     }
 
     /** The executor's first process, until it has forked and been reaped; -1 after. */
@@ -179,8 +174,7 @@ final class InitConversation {
         String detail = new String(msg.payload(), 8, msg.payload().length - 8, StandardCharsets.UTF_8);
         String description = plan.describe(step);
         if (description.isEmpty()) {
-            int status = !errnoAsStatus ? 1 : errno == Errno.ENOENT ? 127 : errno == Errno.EACCES ? 126 : 1;
-            return new JrunException(detail, status);
+            return new JrunException(detail);
         }
         if (plan.explain(step, errno) != null) {
             return new JrunException(plan.explain(step, errno));

@@ -12,7 +12,7 @@ public class JrunException extends Exception {
         this(message, 1);
     }
 
-    /** @param exitStatus what jrun exits with: 127 and 126 tell callers "not found" and "not executable" */
+    /** @param exitStatus what jrun exits with, where runc's command has its own (exec: 255) */
     public JrunException(String message, int exitStatus) {
         super(message);
         this.exitStatus = exitStatus;

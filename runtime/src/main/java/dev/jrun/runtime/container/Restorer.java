@@ -176,7 +176,7 @@ final class Restorer {
                 }
             }
             Executor.Started started = host.startExecutor(executor);
-            conversation = new InitConversation(sys, plan, started.pid(), false);
+            conversation = new InitConversation(sys, plan, started.pid());
             try (SyncSocket socket = started.socket()) {
                 conversation.sendPlan(socket);
                 try {

@@ -398,7 +398,6 @@ class ContainersTest {
         JrunException e = assertThrows(JrunException.class, () -> containers.exec("c1", null, "exec",
                 flags("nope", false), new ExecOptions(true, null, null, 0, List.of(), false, null)));
         assertEquals("exec: \"nope\": executable file not found in $PATH", e.getMessage());
-        assertEquals(127, e.exitStatus(), "a missing command exits 127, as a shell's does");
         assertFalse(host.processes.containsKey(4300));
         assertEquals(Set.of(), host.sys.open);
     }
