@@ -8,8 +8,10 @@ import java.nio.file.Path;
  * What every subcommand gets: the global flags, the log, and stdout.
  *
  * @param criu the global --criu value (checkpoint and restore), or null
+ * @param cwd the caller's working directory, which relative paths it names are resolved against
+ * @param in the caller's stdin
  */
-record Context(Path root, Log log, PrintStream out, boolean systemdCgroup, String criu) {
+record Context(Path root, Log log, PrintStream out, boolean systemdCgroup, String criu, Path cwd, java.io.InputStream in) {
     Containers containers() {
         // anonymous classes, not log::warn: a lambda costs a bootstrap on every fresh JVM
         return new Containers(root, new java.util.function.Consumer<String>() {

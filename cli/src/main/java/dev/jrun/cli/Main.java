@@ -55,6 +55,7 @@ public final class Main {
             case "validate": return new ValidateCommand();
             case "checkpoint": return new CheckpointCommand();
             case "restore": return new RestoreCommand();
+            case "server": return new ServerCommand();
             default: return null;
         }
     }
@@ -77,6 +78,24 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, Path.of(""), System.in, out, err);
+    }
+
+    /**
+     * A call as the jrun server runs it for a front end: relative paths are the caller's,
+     * resolved against its cwd, and stdin is the caller's.
+     */
+    public static int serve(String[] args, Path cwd, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, cwd, in, out, err);
+    }
+
+    /** The subcommand a call names ("" for none) and its --root (null for the default). */
+    public static String[] subcommandAndRoot(String[] args) {
+        String[] normalized = LongFlags.normalize(args);
+        return new String[] {LongFlags.subcommandName(normalized), LongFlags.globalValue(normalized, "root")};
+    }
+
+    private static int run(String[] args, Path cwd, InputStream in, PrintStream out, PrintStream err) {
         // picocli would otherwise load and initialize java.time and java.sql on every call, for
         // converters of types jrun never uses (all our options are strings)
         System.setProperty("picocli.converters.excludes", ".*");
@@ -101,7 +120,11 @@ public final class Main {
             return 1;
         }
         String format = root.matchedOptionValue("--log-format", "text");
-        Log log = new Log(err, root.matchedOptionValue("--log", (String) null), "json".equals(format),
+        String logFile = root.matchedOptionValue("--log", (String) null);
+        if (logFile != null && !logFile.isEmpty()) {
+            logFile = cwd.resolve(logFile).toString();
+        }
+        Log log = new Log(err, logFile, "json".equals(format),
                 root.hasMatchedOption("--debug"));
         String unwritable = log.unwritable();
         if (unwritable != null) {
@@ -133,8 +156,8 @@ public final class Main {
                 command = s;
             }
         }
-        Context ctx = new Context(Path.of(root.matchedOptionValue("--root", DEFAULT_ROOT)), log, out,
-                root.hasMatchedOption("--systemd-cgroup"), root.matchedOptionValue("--criu", (String) null));
+        Context ctx = new Context(cwd.resolve(root.matchedOptionValue("--root", DEFAULT_ROOT)), log, out,
+                root.hasMatchedOption("--systemd-cgroup"), root.matchedOptionValue("--criu", (String) null), cwd, in);
         try {
             if (ctx.systemdCgroup() && (command instanceof CreateCommand || command instanceof RunCommand)) {
                 refuseSystemd();
@@ -285,6 +308,25 @@ public final class Main {
                 }
             }
             return "";
+        }
+
+        /** The value of a global flag given before the subcommand (its last one), or null. */
+        static String globalValue(String[] args, String flag) {
+            String value = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (!a.startsWith("-")) {
+                    break;
+                }
+                if (a.equals("--" + flag) && i + 1 < args.length) {
+                    value = args[++i];
+                } else if (a.startsWith("--" + flag + "=")) {
+                    value = a.substring(flag.length() + 3);
+                } else if (!a.contains("=") && VALUED.contains(a.replaceFirst("^--?", ""))) {
+                    i++;
+                }
+            }
+            return value;
         }
 
         /** Long flags that take a value (the next word, unless given as --flag=value). */

@@ -40,8 +40,8 @@ final class UpdateCommand implements Subcommand {
         ctx.containers().state(Options.id(r));
         LinuxResources update;
         if (file != null) {
-            update = file.equals("-") ? SpecReader.readResources(System.in.readAllBytes(), "stdin")
-                    : SpecReader.readResources(Path.of(file));
+            update = file.equals("-") ? SpecReader.readResources(ctx.in().readAllBytes(), "stdin")
+                    : SpecReader.readResources(ctx.cwd().resolve(file));
         } else {
             Map<String, String> flags = new LinkedHashMap<>();
             for (String flag : FLAGS) {
