@@ -22,7 +22,12 @@ JAVA_SRC := $(shell find spec runtime cli test-bundles packaging -path '*/src/ma
 
 all: dist
 
-native: $(NATIVE)/jrun-init $(NATIVE)/jrun-probe
+native: $(NATIVE)/jrun-init $(NATIVE)/jrun-probe $(NATIVE)/jrun
+
+# the front end installed as bin/jrun: it hands calls to a warm jrun server
+$(NATIVE)/jrun: cli/src/main/c/jrun.c
+	@mkdir -p $(NATIVE)
+	$(CC) $(CFLAGS_EXEC) -o $@ cli/src/main/c/jrun.c
 
 $(NATIVE)/jrun-init: $(INIT_SRC)
 	@mkdir -p $(NATIVE)
@@ -38,10 +43,11 @@ $(BUILD)/jars.stamp: $(NATIVE)/jrun-init $(NATIVE)/jrun-probe $(JAVA_SRC)
 
 jars: $(BUILD)/jars.stamp
 
-# The runnable layout: bin/jrun plus lib/jrun/{*.jar, jrun-init, libjffi, class data archive}.
+# The runnable layout: bin/jrun (the front end) plus lib/jrun/{jrun-direct (the in-process
+# launcher), *.jar, jrun-init, libjffi, class data archive, build-id}.
 dist: $(BUILD)/dist.stamp native
 
-$(BUILD)/dist.stamp: $(BUILD)/jars.stamp packaging/jrun.in packaging/assemble.sh packaging/train.sh
+$(BUILD)/dist.stamp: $(BUILD)/jars.stamp $(NATIVE)/jrun packaging/jrun.in packaging/assemble.sh packaging/train.sh
 	packaging/assemble.sh $(DIST) $(abspath $(DIST))
 	ln -sfn $(DIST)/bin/jrun jrun
 	@touch $@
@@ -60,7 +66,9 @@ MVNTEST = $(MVN) $(MVNFLAGS) -Djrun.commit=$(COMMIT) -Djrun.reports=$(abspath $(
 # unit: no root, no kernel features, no dist
 UNIT_STAGE = $(call MVNTEST,unit) -DexcludedGroups=integration
 # integration: root; real containers, containerd, podman, docker, the cgroup v2 guest
+# JRUN_SERVER=off: the same tests with the jrun server turned off (every call in-process)
 INTEGRATION_STAGE = $(call MVNTEST,integration) -Dgroups=integration -Djrun.integration=true \
+	-Djrun.server=$(or $(JRUN_SERVER),on) \
 	-Djrun.dist=$(abspath $(DIST)) -Djrun.native=$(abspath $(NATIVE))
 SUMMARY = java packaging/src/main/java/dev/jrun/packaging/TestSummary.java $(REPORTS)
 
@@ -86,7 +94,7 @@ test: dist
 conformance: dist
 	python3 conformance/run.py --runtime $(abspath $(DIST))/bin/jrun --out $(abspath $(BUILD))/conformance
 
-install: $(BUILD)/jars.stamp
+install: $(BUILD)/jars.stamp $(NATIVE)/jrun
 	packaging/assemble.sh $(DIST) $(DESTDIR)$(PREFIX)
 
 bench: dist

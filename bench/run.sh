@@ -9,18 +9,20 @@ RUNS=${RUNS:-20}
 JRUN=$(pwd)/jrun
 RUNC=$(command -v runc)
 work=$(mktemp -d /tmp/jrun-bench.XXXXXX)
-trap 'for rt in jrun runc; do for id in $(cat "$work/ids" 2>/dev/null); do "$work/$rt" delete --force "$id" >/dev/null 2>&1 || true; done; done; rm -rf "$work"' EXIT
+trap 'for rt in jrun jrund runc; do for id in $(cat "$work/ids" 2>/dev/null); do "$work/$rt" delete --force "$id" >/dev/null 2>&1 || true; done; done; rm -rf "$work"' EXIT
 
-# one wrapper per runtime, each with its own state root, so the commands below read the same
+# one wrapper per runtime, each with its own state root, so the commands below read the same;
+# jrund is jrun with its server turned off (every call a fresh JVM, as before issue 18)
 printf '#!/bin/sh\nexec %s --root %s/state-jrun "$@"\n' "$JRUN" "$work" > "$work/jrun"
+printf '#!/bin/sh\nJRUN_NO_SERVER=1 exec %s --root %s/state-jrund "$@"\n' "$JRUN" "$work" > "$work/jrund"
 printf '#!/bin/sh\nexec %s --root %s/state-runc "$@"\n' "$RUNC" "$work" > "$work/runc"
-chmod +x "$work/jrun" "$work/runc"
+chmod +x "$work/jrun" "$work/jrund" "$work/runc"
 java -cp "test-bundles/target/jrun-test-bundles-0.1.0.jar:test-bundles/target/lib/*" \
     dev.jrun.testbundles.BenchBundle "$work/bundle" build/native/jrun-probe >/dev/null
 # a container that stays up, to exec into
 java -cp "test-bundles/target/jrun-test-bundles-0.1.0.jar:test-bundles/target/lib/*" \
     dev.jrun.testbundles.BenchBundle "$work/sleeper" build/native/jrun-probe /bin/sleep 3600 >/dev/null
-echo "jrun-state jrun-kill jrun-delete jrun-create jrun-start jrun-exec runc-state runc-kill runc-delete runc-create runc-start runc-exec" > "$work/ids"
+for rt in jrun jrund runc; do for op in state kill delete create start exec; do echo "$rt-$op"; done; done > "$work/ids"
 
 # create -> start -> wait -> delete of /bin/true, as containerd's shim drives it
 cat > "$work/cycle" <<'CYCLE'
@@ -41,7 +43,7 @@ chmod +x "$work/cycle"
 run() {
     local name=$1; shift
     local rt a
-    for rt in jrun runc; do
+    for rt in jrun jrund runc; do
         local args=()
         for a in "$@"; do a=${a//RTN/$rt}; args+=("${a//RT/$work/$rt}"); done
         hyperfine --style none --runs "$RUNS" --warmup 2 --export-json "$work/$name-$rt.json" -n "$rt" "${args[@]}" \
@@ -49,7 +51,9 @@ run() {
     done
 }
 
-for rt in jrun runc; do "$work/$rt" create --bundle "$work/bundle" "$rt-state" >/dev/null; done
+for rt in jrun jrund runc; do "$work/$rt" create --bundle "$work/bundle" "$rt-state" >/dev/null; done
+# the measured calls find the server warm: wait until it answers
+for i in $(seq 300); do "$work/jrun" server status 2>/dev/null | grep -q '^pid: ' && break; sleep 0.2; done
 run version "RT --version"
 run state "RT state RTN-state"
 run create --prepare "RT delete --force RTN-create" "RT create --bundle $work/bundle RTN-create"
@@ -57,10 +61,30 @@ run kill --prepare "sh -c 'RT delete --force RTN-kill; RT create --bundle $work/
 run delete --prepare "sh -c 'RT delete --force RTN-delete; RT create --bundle $work/bundle RTN-delete'" \
     "RT delete --force RTN-delete"
 run start --prepare "sh -c 'RT delete --force RTN-start; RT create --bundle $work/bundle RTN-start'" "RT start RTN-start"
-for rt in jrun runc; do "$work/$rt" run --detach --bundle "$work/sleeper" "$rt-exec" >/dev/null </dev/null; done
+for rt in jrun jrund runc; do "$work/$rt" run --detach --bundle "$work/sleeper" "$rt-exec" >/dev/null </dev/null; done
 run exec "RT exec RTN-exec /bin/true"
 run cycle "$work/cycle RT $work/bundle"
 run run "sh -c 'RT run --bundle $work/bundle RTN-run-\$\$'"
+# the first call, with no server yet (it starts one and runs in-process meanwhile): state of a
+# created container; the server is stopped, and gone, before each
+cat > "$work/cold-prep" <<'PREP'
+#!/bin/sh
+# the server the last call started must be up before it can be told to stop
+for i in $(seq 100); do "$1" server status 2>/dev/null | grep -q '^pid: ' && break; sleep 0.1; done
+"$1" server stop >/dev/null 2>&1
+sleep 1.5
+PREP
+chmod +x "$work/cold-prep"
+hyperfine --style none --runs "$RUNS" --export-json "$work/cold-jrun.json" -n jrun \
+    --prepare "$work/cold-prep $work/jrun" "$work/jrun state jrun-state" >/dev/null 2>&1 || true
+for i in $(seq 300); do "$work/jrun" server status 2>/dev/null | grep -q '^pid: ' && break; sleep 0.2; done
+sleep 2
+"$work/jrun" server status > "$work/server-status" 2>/dev/null || true
+# the front end alone: a call the server sends back at once costs a round trip, so --version
+# through jrund (the off switch, straight to the launcher) is not it; state of an unknown id is
+hyperfine --style none --runs 50 --warmup 5 --export-json "$work/front-jrun.json" -n jrun -i "$work/jrun state nosuch" \
+    >/dev/null 2>&1 || true
+stat -c %s "$JRUN" > "$work/front-size"
 
 out=bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).md
 python3 - "$work" "$out" <<'PY'
@@ -72,10 +96,30 @@ rows = [("version", "--version"), ("state", "state"), ("create", "create (no sta
 def median(name, rt):
     with open(f"{work}/{name}-{rt}.json") as f:
         return json.load(f)["results"][0]["median"] * 1000
-lines = ["| operation | jrun median (ms) | runc median (ms) | jrun / runc |", "|---|---:|---:|---:|"]
+lines = ["| operation | jrun warm server (ms) | jrun no server (ms) | runc (ms) | warm / runc | no server / runc |",
+         "|---|---:|---:|---:|---:|---:|"]
 for key, label in rows:
-    j, r = median(key, "jrun"), median(key, "runc")
-    lines.append(f"| {label} | {j:.1f} | {r:.1f} | {j / r:.1f}× |")
+    j, d, r = median(key, "jrun"), median(key, "jrund"), median(key, "runc")
+    lines.append(f"| {label} | {j:.1f} | {d:.1f} | {r:.1f} | {j / r:.2f}× | {d / r:.2f}× |")
+extra = []
+try:
+    c, d, r = median("cold", "jrun"), median("state", "jrund"), median("state", "runc")
+    extra.append(f"- first (cold) call, `state` with no server running: {c:.1f} ms (no server: {d:.1f} ms, runc {r:.1f} ms)")
+except (OSError, KeyError, IndexError):
+    extra.append("- first (cold) call: not measured")
+try:
+    extra.append(f"- front end + server round trip (`state` of an unknown id): {median('front', 'jrun'):.1f} ms")
+except (OSError, KeyError, IndexError):
+    pass
+with open(f"{work}/front-size") as f:
+    extra.append(f"- front end (bin/jrun, static): {int(f.read()) / 1024:.0f} KiB")
+try:
+    with open(f"{work}/server-status") as f:
+        st = dict(l.split(": ", 1) for l in f.read().splitlines() if ": " in l)
+    extra.append(f"- server RSS after the runs above: {int(st['rss'].split()[0]) / 1024:.0f} MiB (heap bounded by -Xmx128m)")
+except (OSError, KeyError, ValueError):
+    extra.append("- server RSS: not measured")
+lines += [""] + extra
 runc = subprocess.run(["runc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 head = [f"# jrun vs runc ({os.environ.get('RUNS', '20')} runs each, hyperfine medians)", "",

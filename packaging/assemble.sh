@@ -1,6 +1,7 @@
 #!/bin/sh
-# assemble.sh STAGING PREFIX: lays out bin/jrun and lib/jrun/ under PREFIX from the Maven
-# build, then records a class data sharing archive for the JDK found there.
+# assemble.sh STAGING PREFIX: lays out bin/jrun (the front end, build/native/jrun) and lib/jrun/
+# (jrun-direct, the in-process launcher, and what it runs) under PREFIX from the Maven build,
+# then records a class data sharing archive for the JDK found there.
 # (STAGING is unused except as a name for errors; kept so `make install` reads the same.)
 set -eu
 prefix=$2
@@ -28,10 +29,15 @@ unzip -p "$native_jar" "jni/$jarch-Linux/libjffi-1.2.so" > "$lib/libjffi-1.2.so"
 
 classpath=""
 for jar in "$lib"/*.jar; do classpath="$classpath${classpath:+:}$jar"; done
-sed "s|@CLASSPATH@|$classpath|" packaging/jrun.in > "$prefix/bin/jrun"
-chmod 755 "$prefix/bin/jrun"
+sed "s|@CLASSPATH@|$classpath|" packaging/jrun.in > "$lib/jrun-direct"
+chmod 755 "$lib/jrun-direct"
+# What a front end and a server must agree on: a server of another build is never used.
+cat "$lib"/*.jar "$lib/jrun-init" "$lib/jrun-direct" | sha256sum | cut -c1-16 > "$lib/build-id"
+# replaced, not written through: a running front end keeps its own copy
+cp build/native/jrun "$prefix/bin/jrun.new"
+mv -f "$prefix/bin/jrun.new" "$prefix/bin/jrun"
 
 # Class data for the JDK the launcher will find, recorded from every subcommand.
 version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 rm -f "$lib"/jrun-*.jsa "$lib"/jrun-*.aot
-JRUN="$prefix/bin/jrun" CLASSPATH="$classpath" sh packaging/train.sh "$lib" "$version"
+JRUN="$lib/jrun-direct" CLASSPATH="$classpath" sh packaging/train.sh "$lib" "$version"

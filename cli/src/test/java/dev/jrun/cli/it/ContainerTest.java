@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Tag;
 public abstract class ContainerTest {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     protected static Path jrun;
+    /** -Djrun.server=off runs every test with the jrun server turned off (JRUN_NO_SERVER=1). */
+    protected static final boolean SERVER_MODE = !"off".equals(System.getProperty("jrun.server"));
     protected static BusyboxBundle busybox;
 
     protected Path work;
@@ -77,6 +79,13 @@ public abstract class ContainerTest {
             fail("-Djrun.dist must name a built dist (make dist): " + dist);
         }
         jrun = Path.of(dist, "bin", "jrun");
+        if (!SERVER_MODE) {
+            // the whole suite without the jrun server: every call through the front end's off switch
+            Path wrapper = Files.createTempDirectory("jrun-direct-").resolve("jrun");
+            Files.writeString(wrapper, "#!/bin/sh\nJRUN_NO_SERVER=1 exec " + jrun + " \"$@\"\n");
+            wrapper.toFile().setExecutable(true);
+            jrun = wrapper;
+        }
         if (busybox == null) {
             busybox = BusyboxBundle.builder().probe(Probe.binary()).build();
         }
@@ -100,6 +109,10 @@ public abstract class ContainerTest {
     void cleanUp() throws IOException, InterruptedException {
         for (String id : ids) {
             jrun("delete", "--force", id);
+        }
+        // a test's state root is its own, and so is the server for it: no need to keep it idling
+        if (SERVER_MODE && Files.exists(serverSocket(root))) {
+            jrun("server", "stop");
         }
         FileTrees.delete(work);
     }
@@ -183,6 +196,20 @@ public abstract class ContainerTest {
             fail("no probe report: jrun exited " + r.status() + "\nstdout: " + r.out() + "\nstderr: " + r.err());
         }
         return r.json();
+    }
+
+    /** Where the front end finds the jrun server for this state root, from this process's namespaces. */
+    protected static Path serverSocket(Path stateRoot) throws IOException {
+        Path dist = Path.of(System.getProperty("jrun.dist"));
+        String build = Files.readString(dist.resolve("lib/jrun/build-id")).trim();
+        return dev.jrun.cli.server.ServerKey.directory(0, System.getenv("JRUN_SERVER_DIR"), null)
+                .resolve(dev.jrun.cli.server.ServerKey.socketName(build, stateRoot.toString(), nsInode("mnt"),
+                        nsInode("user")));
+    }
+
+    private static long nsInode(String type) throws IOException {
+        String link = hostNamespace(type);
+        return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
     }
 
     protected static String hostNamespace(String type) throws IOException {

@@ -1,0 +1,344 @@
+/*
+ * jrun's front end.  Starting a JVM per call costs more than a whole runc call, so a warm jrun
+ * server (a JVM running the same Java code) runs calls for this program over a unix socket.
+ * It holds no policy: it passes its argv, cwd, environment and every open fd to the server,
+ * and exits with the status the server returns.  When no server can be used, or the server
+ * sends the call back, it execs the in-process launcher (lib/jrun/jrun-direct): a container
+ * operation never fails because of the server.  The protocol is described in
+ * cli/src/main/java/dev/jrun/cli/server/Wire.java; the socket's name in ServerKey.java.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_FDS 253 /* SCM_MAX_FD */
+#define SERVER_MAIN "dev.jrun.cli.server.Server"
+
+extern char **environ;
+
+static char direct[PATH_MAX];
+
+/* Runs the call in this process's place, as jrun ran every call before the server existed. */
+static void run_direct(char **argv)
+{
+    argv[0] = direct;
+    execv(direct, argv);
+    fprintf(stderr, "jrun: cannot run %s: %s\n", direct, strerror(errno));
+    exit(127);
+}
+
+struct buf {
+    char *data;
+    size_t len, cap;
+};
+
+static void put(struct buf *b, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (b->len + n > b->cap) {
+        b->cap = (b->len + n) * 2;
+        b->data = realloc(b->data, b->cap);
+        if (!b->data) {
+            fprintf(stderr, "jrun: out of memory\n");
+            exit(1);
+        }
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+static void put_number(struct buf *b, long n)
+{
+    char s[32];
+    snprintf(s, sizeof s, "%ld", n);
+    put(b, s);
+}
+
+static uint64_t fnv1a(const char *s, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* Only the hint of a key: the server parses the call and sends it back if the root is not its. */
+static const char *root_hint(int argc, char **argv)
+{
+    const char *root = "/run/jrun";
+    for (int i = 1; i < argc; i++) {
+        if ((!strcmp(argv[i], "--root") || !strcmp(argv[i], "-root")) && i + 1 < argc)
+            return argv[i + 1];
+        if (!strncmp(argv[i], "--root=", 7))
+            return argv[i] + 7;
+        if (!strncmp(argv[i], "-root=", 6))
+            return argv[i] + 6;
+    }
+    return root;
+}
+
+static int private_dir(const char *dir, uid_t uid)
+{
+    struct stat st;
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return -1;
+    if (lstat(dir, &st) < 0)
+        return -1;
+    /* another user could otherwise plant a socket that impersonates the server */
+    if (!S_ISDIR(st.st_mode) || st.st_uid != uid || (st.st_mode & 077))
+        return -1;
+    return 0;
+}
+
+/*
+ * Starts a server detached from the caller (own session, stdio on /dev/null) unless one is
+ * already starting: the lock on SOCKET.lock is an open file description lock, inherited by the
+ * server, so it is held exactly as long as that server lives.
+ */
+static void start_server(const char *socket_path, const char *root, const char *build)
+{
+    char lock_path[PATH_MAX];
+    snprintf(lock_path, sizeof lock_path, "%s.lock", socket_path);
+    int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (lock < 0)
+        return;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(lock, F_OFD_SETLK, &fl) < 0) {
+        close(lock);
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        setsid();
+        if (fork() != 0)
+            _exit(0);
+        int null = open("/dev/null", O_RDWR);
+        if (null < 0)
+            _exit(1);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        int keep = lock > 2 ? lock : fcntl(lock, F_DUPFD, 3);
+        for (int fd = 3; fd < 1024; fd++)
+            if (fd != keep)
+                close(fd);
+        fcntl(keep, F_SETFD, 0);
+        char lock_fd[16];
+        snprintf(lock_fd, sizeof lock_fd, "%d", keep);
+        setenv("JRUN_SERVER_LOCK_FD", lock_fd, 1);
+        setenv("JRUN_MAIN_CLASS", SERVER_MAIN, 1);
+        unsetenv("NOTIFY_SOCKET");
+        if (chdir("/") < 0)
+            _exit(1);
+        umask(077);
+        execl(direct, "jrun-direct", socket_path, root, build, (char *)NULL);
+        _exit(127);
+    }
+    close(lock);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+}
+
+static int send_request(int sock, struct buf *req, int *fds, int nfds)
+{
+    struct iovec iov = {.iov_base = req->data, .iov_len = req->len};
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
+        struct cmsghdr align;
+    } control;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (nfds > 0) {
+        msg.msg_control = control.buf;
+        msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
+    }
+    ssize_t n;
+    do
+        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)req->len ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        fprintf(stderr, "jrun: cannot find where jrun is installed: /proc/self/exe: %s\n", strerror(errno));
+        return 1;
+    }
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    *slash = 0; /* .../bin */
+    slash = strrchr(exe, '/');
+    if (slash)
+        *slash = 0; /* the prefix */
+    if (snprintf(direct, sizeof direct, "%s/lib/jrun/jrun-direct", exe) >= (int)sizeof direct) {
+        fprintf(stderr, "jrun: the path jrun is installed under is too long: %s\n", exe);
+        return 1;
+    }
+
+    const char *off = getenv("JRUN_NO_SERVER");
+    if (off && *off && strcmp(off, "0"))
+        run_direct(argv);
+
+    char build[128];
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/lib/jrun/build-id", exe) >= (int)sizeof path)
+        run_direct(argv);
+    int bf = open(path, O_RDONLY | O_CLOEXEC);
+    if (bf < 0)
+        run_direct(argv);
+    n = read(bf, build, sizeof build - 1);
+    close(bf);
+    if (n <= 0)
+        run_direct(argv);
+    build[n] = 0;
+    build[strcspn(build, "\n")] = 0;
+
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        run_direct(argv);
+    char root[PATH_MAX];
+    const char *hint = root_hint(argc, argv);
+    int rlen = hint[0] == '/' ? snprintf(root, sizeof root, "%s", hint)
+                              : snprintf(root, sizeof root, "%s/%s", strcmp(cwd, "/") ? cwd : "", hint);
+    if (rlen < 0 || rlen >= (int)sizeof root)
+        run_direct(argv);
+
+    struct stat mnt, user;
+    if (stat("/proc/self/ns/mnt", &mnt) < 0 || stat("/proc/self/ns/user", &user) < 0)
+        run_direct(argv);
+    uid_t uid = getuid();
+    char dir[PATH_MAX];
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    const char *chosen = getenv("JRUN_SERVER_DIR");
+    if (chosen && chosen[0] == '/')
+        snprintf(dir, sizeof dir, "%s", chosen);
+    else if (uid == 0)
+        snprintf(dir, sizeof dir, "/run/jrun-server");
+    else if (xdg && xdg[0] == '/')
+        snprintf(dir, sizeof dir, "%s/jrun-server", xdg);
+    else
+        snprintf(dir, sizeof dir, "/tmp/jrun-server-%u", (unsigned)uid);
+    if (private_dir(dir, uid) < 0)
+        run_direct(argv);
+    char key[PATH_MAX + 64];
+    int klen = snprintf(key, sizeof key, "%s%c%llu%c%llu", root, 0, (unsigned long long)mnt.st_ino, 0,
+                        (unsigned long long)user.st_ino);
+    char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    if (snprintf(socket_path, sizeof socket_path, "%s/%s-%016llx.sock", dir, build,
+                 (unsigned long long)fnv1a(key, klen, 0xcbf29ce484222325ULL)) >= (int)sizeof socket_path)
+        run_direct(argv);
+
+    int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    strcpy(addr.sun_path, socket_path);
+    if (sock < 0)
+        run_direct(argv);
+    if (connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        close(sock);
+        start_server(socket_path, root, build);
+        run_direct(argv);
+    }
+    struct ucred peer;
+    socklen_t plen = sizeof peer;
+    if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0 || peer.uid != uid) {
+        close(sock);
+        run_direct(argv);
+    }
+
+    int fds[MAX_FDS], nfds = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) {
+        close(sock);
+        run_direct(argv);
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        int fd = atoi(e->d_name);
+        if (fd == dirfd(d) || fd == sock)
+            continue;
+        if (nfds == MAX_FDS) {
+            closedir(d);
+            close(sock);
+            run_direct(argv);
+        }
+        fds[nfds++] = fd;
+    }
+    closedir(d);
+
+    struct buf req = {0};
+    put(&req, "request");
+    put(&req, "1");
+    put(&req, build);
+    put(&req, cwd);
+    put_number(&req, argc);
+    for (int i = 0; i < argc; i++)
+        put(&req, argv[i]);
+    int envc = 0;
+    while (environ[envc])
+        envc++;
+    put_number(&req, envc);
+    for (int i = 0; i < envc; i++)
+        put(&req, environ[i]);
+    put_number(&req, nfds);
+    for (int i = 0; i < nfds; i++)
+        put_number(&req, fds[i]);
+    if (send_request(sock, &req, fds, nfds) < 0) {
+        close(sock);
+        run_direct(argv);
+    }
+    free(req.data);
+
+    int accepted = 0, retry = 0;
+    for (;;) {
+        char msg[4096];
+        do
+            n = recv(sock, msg, sizeof msg - 1, 0);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0) {
+            close(sock);
+            if (!accepted || retry)
+                run_direct(argv);
+            /* as if jrun itself had been killed: what the call did is unknown */
+            fprintf(stderr, "jrun: the jrun server stopped during this call; it may have been carried out "
+                            "in part (rerun it, or `jrun delete --force` to clean up)\n");
+            return 1;
+        }
+        msg[n] = 0;
+        const char *arg = msg + strlen(msg) + 1;
+        if (arg > msg + n)
+            arg = "";
+        if (!strcmp(msg, "accepted")) {
+            accepted = 1;
+            retry = !strcmp(arg, "1");
+        } else if (!strcmp(msg, "fallback")) {
+            close(sock);
+            run_direct(argv);
+        } else if (!strcmp(msg, "exit")) {
+            return atoi(arg);
+        } else {
+            fprintf(stderr, "jrun: unexpected message \"%s\" from the jrun server\n", msg);
+            return 1;
+        }
+    }
+}

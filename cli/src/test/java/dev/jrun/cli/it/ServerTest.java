@@ -1,0 +1,212 @@
+package dev.jrun.cli.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jrun.testbundles.Bundle;
+import dev.jrun.spec.model.Hook;
+import dev.jrun.testbundles.FileTrees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jrun server (issue 18): calls served warm, and whatever happens to the server, the
+ * calls' outcome is what a direct jrun's would be.
+ */
+class ServerTest extends ContainerTest {
+    @BeforeEach
+    void serverMode() {
+        Assumptions.assumeTrue(SERVER_MODE, "the server's own tests need it turned on");
+    }
+
+    /** The pid of the server for the state root, starting it (by a call) if need be. */
+    private long serverPid(Path stateRoot, Map<String, String> env, List<String> prefix) throws Exception {
+        return serverPid(jrun, stateRoot, env, prefix);
+    }
+
+    private long serverPid(Path binary, Path stateRoot, Map<String, String> env, List<String> prefix) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            List<String> cmd = new ArrayList<>(prefix);
+            cmd.addAll(List.of(binary.toString(), "--root", stateRoot.toString(), "server", "status"));
+            Result r = execEnv(env, cmd);
+            for (String line : r.out().split("\n")) {
+                if (line.startsWith("pid: ")) {
+                    return Long.parseLong(line.substring(5));
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no jrun server came up for " + stateRoot);
+    }
+
+    private static Result execEnv(Map<String, String> env, List<String> cmd) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> full.add(k + "=" + v));
+        full.addAll(cmd);
+        return exec(null, full, 60);
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static void kill9(long pid) throws Exception {
+        new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor();
+        for (int i = 0; i < 100 && alive(pid); i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void servesWarmAndLeavesTheCallersCgroup() throws Exception {
+        long pid = serverPid(root, Map.of(), List.of());
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args(List.of("sleep", "60")));
+        jrun("create", "--bundle", b.dir().toString(), id).ok();
+        assertStatus("created", jrun("state", id).ok());
+        jrun("start", id).ok();
+        assertStatus("running", jrun("state", id).ok());
+        assertTrue(jrun("list").ok().out().contains(id));
+        jrun("kill", id, "KILL").ok();
+        jrun("delete", "--force", id).ok();
+        assertFalse(jrun("state", id).status() == 0);
+        assertTrue(alive(pid), "the same server served every call");
+        String cgroup = Files.readString(Path.of("/proc", String.valueOf(pid), "cgroup"));
+        assertTrue(cgroup.contains("0::/jrun-server"), cgroup);
+        assertTrue(Files.readString(root.resolve("~server.log")).contains("serving " + root), "the server logs");
+    }
+
+    /**
+     * A poststop hook that waits lets the server be killed in the middle of a delete: the front
+     * end says so and fails, as a killed jrun would, and `delete --force` cleans up.
+     */
+    @Test
+    void serverKilledDuringDelete() throws Exception {
+        String id = newId();
+        Path marker = work.resolve("hook-ran");
+        Bundle b = bundle(id, c -> c.args(List.of("sleep", "60")).addHook("poststop",
+                new Hook("/bin/sh", List.of("sh", "-c", "touch " + marker + "; sleep 3"), List.of("PATH=/usr/bin:/bin"), null)));
+        jrun("create", "--bundle", b.dir().toString(), id).ok();
+        long pid = serverPid(root, Map.of(), List.of());
+        List<String> cmd = List.of(jrun.toString(), "--root", root.toString(), "delete", "--force", id);
+        Process delete = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        for (int i = 0; i < 200 && !Files.exists(marker); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(marker), "the delete reached its poststop hook");
+        kill9(pid);
+        assertTrue(delete.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        String out = new String(delete.getInputStream().readAllBytes());
+        assertEquals(1, delete.exitValue(), out);
+        assertTrue(out.contains("the jrun server stopped during this call"), out);
+        jrun("delete", "--force", id).ok();
+        assertFalse(Files.exists(root.resolve(id)), "delete --force cleaned up");
+        assertFalse(jrun("state", id).status() == 0);
+    }
+
+    /** Killed during a start (in its poststart hook): the container runs, and state and delete work. */
+    @Test
+    void serverKilledDuringStart() throws Exception {
+        String id = newId();
+        Path marker = work.resolve("hook-ran");
+        Bundle b = bundle(id, c -> c.args(List.of("sleep", "60")).addHook("poststart",
+                new Hook("/bin/sh", List.of("sh", "-c", "touch " + marker + "; sleep 3"), List.of("PATH=/usr/bin:/bin"), null)));
+        jrun("create", "--bundle", b.dir().toString(), id).ok();
+        long pid = serverPid(root, Map.of(), List.of());
+        Process start = new ProcessBuilder(jrun.toString(), "--root", root.toString(), "start", id)
+                .redirectErrorStream(true).start();
+        for (int i = 0; i < 200 && !Files.exists(marker); i++) {
+            Thread.sleep(50);
+        }
+        kill9(pid);
+        assertTrue(start.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, start.exitValue());
+        assertStatus("running", jrun("state", id).ok());
+        jrun("delete", "--force", id).ok();
+        assertFalse(Files.exists(root.resolve(id)));
+    }
+
+    /** A call that changes nothing is run again in-process when the server dies under it. */
+    @Test
+    void readOnlyCallsSurviveAKilledServer() throws Exception {
+        long pid = serverPid(root, Map.of(), List.of());
+        kill9(pid);
+        // the socket is left behind by the killed server: the next call starts another
+        assertEquals(0, jrun("list").status());
+        long next = serverPid(root, Map.of(), List.of());
+        assertNotEquals(pid, next);
+    }
+
+    /** A front end of another build never talks to this server. */
+    @Test
+    void otherBuildUsesItsOwnServer() throws Exception {
+        long pid = serverPid(root, Map.of(), List.of());
+        Path other = work.resolve("other-build");
+        Path dist = Path.of(System.getProperty("jrun.dist"));
+        assertEquals(0, exec(null, List.of("cp", "-a", dist.toString(), other.toString()), 60).status());
+        Files.writeString(other.resolve("lib/jrun/build-id"), "0123456789abcdef\n");
+        long theirs = serverPid(other.resolve("bin/jrun"), root, Map.of(), List.of());
+        assertNotEquals(pid, theirs, "the other build started its own server");
+        assertEquals(pid, serverPid(root, Map.of(), List.of()), "ours still serves us");
+        exec(null, List.of(other.resolve("bin/jrun").toString(), "--root", root.toString(), "server", "stop"), 60);
+    }
+
+    /** Another uid cannot reach root's server: its calls run in-process. */
+    @Test
+    void otherUidIsNotServed() throws Exception {
+        long pid = serverPid(root, Map.of(), List.of());
+        Result r = exec(null, List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env",
+                "JRUN_SERVER_DIR=/run/jrun-server", jrun.toString(), "--root", root.toString(), "server", "status"), 60);
+        assertFalse(r.out().contains("pid: " + pid), r.out() + r.err());
+        assertTrue(r.out().contains("no jrun server serves this call"), r.out() + r.err());
+    }
+
+    /** Each mount namespace gets its own server. */
+    @Test
+    void twoMountNamespacesTwoServers() throws Exception {
+        long ours = serverPid(root, Map.of(), List.of());
+        Path script = work.resolve("in-ns.sh");
+        Files.writeString(script, "#!/bin/sh\nfor i in $(seq 300); do\n  " + jrun + " --root " + root
+                + " server status | grep '^pid: ' && exit 0\n  sleep 0.2\ndone\nexit 1\n");
+        script.toFile().setExecutable(true);
+        Result r = exec(null, List.of("unshare", "--mount", "--propagation", "unchanged", script.toString()), 120);
+        assertEquals(0, r.status(), r.out() + r.err());
+        long theirs = Long.parseLong(r.out().trim().substring(5));
+        assertNotEquals(ours, theirs);
+        assertTrue(alive(ours) && alive(theirs), "two servers");
+        assertNotEquals(Files.readSymbolicLink(Path.of("/proc", String.valueOf(ours), "ns", "mnt")),
+                Files.readSymbolicLink(Path.of("/proc", String.valueOf(theirs), "ns", "mnt")));
+        kill9(theirs);
+    }
+
+    @Test
+    void exitsWhenIdle() throws Exception {
+        long pid = serverPid(root, Map.of("JRUN_SERVER_IDLE", "2"), List.of());
+        Path socket = serverSocket(root);
+        assertTrue(Files.exists(socket));
+        for (int i = 0; i < 200 && alive(pid); i++) {
+            Thread.sleep(100);
+        }
+        assertFalse(alive(pid), "an idle server exits");
+        assertFalse(Files.exists(socket), "and removes its socket");
+    }
+
+    @Test
+    void offSwitch() throws Exception {
+        Result r = execEnv(Map.of("JRUN_NO_SERVER", "1"), List.of(jrun.toString(), "--root", root.toString(), "list"));
+        assertEquals(0, r.status());
+        Thread.sleep(500);
+        assertFalse(Files.exists(serverSocket(root)), "no server was started");
+        FileTrees.delete(root);
+    }
+}
