@@ -54,6 +54,10 @@ echo "managers: building the busybox image" >&2
 java -cp "test-bundles/target/jrun-test-bundles-0.1.0.jar:test-bundles/target/lib/*" \
     dev.jrun.testbundles.ManagerImages "$work/images" build/native/jrun-probe >/dev/null
 
+# jrun with its server turned off: every call a fresh JVM
+printf '#!/bin/sh\nJRUN_NO_SERVER=1 exec %s "$@"\n' "$JRUN" > "$work/jrund"
+chmod +x "$work/jrund"
+
 # --- containerd: private config, state, root and socket; the CRI plugin off
 mkdir -p "$work/fifo"
 cat > "$work/containerd.toml" <<EOF
@@ -93,12 +97,13 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "$work/podman/events.log"
 lock_type = "file"
-runtime_supports_json = ["crun", "runc", "jrun"]
+runtime_supports_json = ["crun", "runc", "jrun", "jrund"]
 tmp_dir = "$work/podman/tmp"
 static_dir = "$work/podman/root/libpod"
 volume_path = "$work/podman/root/volumes"
 [engine.runtimes]
 jrun = ["$JRUN"]
+jrund = ["$work/jrund"]
 runc = ["$RUNC"]
 [network]
 network_config_dir = "$work/podman/networks"
@@ -111,11 +116,11 @@ jrun_root_existed=$([ -e /run/jrun ] && echo yes || echo no)
 podman load -i "$work/images/busybox-oci.tar" >/dev/null 2>&1
 
 echo "managers: $RUNS interleaved runs per runtime (+2 warm-up) of ctr run --rm and podman run --rm" >&2
-python3 - "$work" "$tag" "$RUNS" "$JRUN" "$RUNC" <<'PY'
+python3 - "$work" "$tag" "$RUNS" "$JRUN" "$RUNC" "$work/jrund" <<'PY'
 import json, statistics, subprocess, sys, time
-work, tag, runs, jrun, runc = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+work, tag, runs, jrun, runc, jrund = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
 image = "docker.io/library/busybox:jrun"
-binaries = {"jrun": jrun, "runc": runc}
+binaries = {"jrun": jrun, "jrund": jrund, "runc": runc}
 
 def ctr_cmd(rt, cid):
     return ["ctr", "--address", f"{work}/containerd.sock", "-n", tag, "run", "--rm",
@@ -136,10 +141,10 @@ def once(cmd):
 
 results = {}
 for manager, make in (("ctr", ctr_cmd), ("podman", podman_cmd)):
-    times = {"jrun": [], "runc": []}
+    times = {"jrun": [], "jrund": [], "runc": []}
     n = 0
     for i in range(runs + 2):
-        order = ("jrun", "runc") if i % 2 == 0 else ("runc", "jrun")
+        order = ("jrun", "jrund", "runc") if i % 2 == 0 else ("runc", "jrund", "jrun")
         for rt in order:
             n += 1
             dt = once(make(rt, f"bench-{rt}-{i}-{n}"))
@@ -151,11 +156,11 @@ for manager, make in (("ctr", ctr_cmd), ("podman", podman_cmd)):
 rows = [("ctr", "`ctr run --rm IMAGE ID /bin/true` (containerd 1.6, runc shim)"),
         ("podman", "`podman run --rm IMAGE /bin/true` (podman 4.3, conmon)")]
 print(f"\n## Under the managers ({runs} interleaved runs each, medians)\n")
-print("| operation | jrun median (ms) | runc median (ms) | jrun / runc |")
-print("|---|---:|---:|---:|")
+print("| operation | jrun warm server (ms) | jrun no server (ms) | runc (ms) | warm / runc | no server / runc |")
+print("|---|---:|---:|---:|---:|---:|")
 for key, label in rows:
-    j, r = statistics.median(results[key]["jrun"]), statistics.median(results[key]["runc"])
-    print(f"| {label} | {j:.0f} | {r:.0f} | {j / r:.2f}× |")
+    j, d, r = (statistics.median(results[key][rt]) for rt in ("jrun", "jrund", "runc"))
+    print(f"| {label} | {j:.0f} | {d:.0f} | {r:.0f} | {j / r:.2f}× | {d / r:.2f}× |")
 with open(f"{work}/times.json", "w") as f:
     json.dump(results, f)
 PY
@@ -166,5 +171,7 @@ if [ "$blob_cache_existed" = no ] && [ -d /var/lib/containers ]; then
 fi
 # podman passes no --root, so jrun kept its state in /run/jrun
 if [ "$jrun_root_existed" = no ]; then
+    "$JRUN" server stop >/dev/null 2>&1 || true
+    rm -f /run/jrun/~server.log
     rmdir /run/jrun 2>/dev/null || true
 fi

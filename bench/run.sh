@@ -84,7 +84,7 @@ sleep 2
 # through jrund (the off switch, straight to the launcher) is not it; state of an unknown id is
 hyperfine --style none --runs 50 --warmup 5 --export-json "$work/front-jrun.json" -n jrun -i "$work/jrun state nosuch" \
     >/dev/null 2>&1 || true
-stat -c %s "$JRUN" > "$work/front-size"
+stat -L -c %s "$JRUN" > "$work/front-size"
 
 out=bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).md
 python3 - "$work" "$out" <<'PY'
