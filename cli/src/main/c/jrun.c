@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -143,6 +146,9 @@ static void start_server(const char *socket_path, const char *root, const char *
         if (chdir("/") < 0)
             _exit(1);
         umask(077);
+        /* the call that started us runs in-process now: a JVM booting beside it on the same
+           cores would make that first call slower than a call without the server */
+        usleep(400 * 1000);
         execl(direct, "jrun-direct", socket_path, root, build, (char *)NULL);
         _exit(127);
     }
@@ -173,6 +179,94 @@ static int send_request(int sock, struct buf *req, int *fds, int nfds)
         n = sendmsg(sock, &msg, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     return n == (ssize_t)req->len ? 0 : -1;
+}
+
+static void reply(int sock, const char *kind, long value)
+{
+    char b[64];
+    int n = snprintf(b, sizeof b, "%s%c%ld", kind, 0, value);
+    send(sock, b, n + 1, MSG_NOSIGNAL);
+}
+
+/* Splits a message into its NUL-terminated fields; returns how many, or -1. */
+static int split(char *msg, ssize_t n, char **fields, int max)
+{
+    int count = 0;
+    char *p = msg;
+    while (p < msg + n) {
+        char *end = memchr(p, 0, msg + n - p);
+        if (!end || count == max)
+            return -1;
+        fields[count++] = p;
+        p = end + 1;
+    }
+    return count;
+}
+
+/*
+ * The server asks for jrun-init to be started from here, so the container descends from our
+ * caller: "spawn PATH ARGC ARGV... NSLOTS SLOT...", where slot N (fd N of the new process) is
+ * "cK", our own fd K, or "pI", the I-th fd attached to the message.
+ */
+static void spawn(int sock, char **f, int nf, int *fds, int nfds)
+{
+    int argc = nf > 2 ? atoi(f[2]) : -1;
+    if (argc < 1 || 3 + argc >= nf) {
+        reply(sock, "error", EPROTO);
+        return;
+    }
+    char **args = f + 3;
+    int nslots = atoi(f[3 + argc]);
+    char **slots = f + 4 + argc;
+    if (nslots < 0 || 4 + argc + nslots != nf) {
+        reply(sock, "error", EPROTO);
+        return;
+    }
+    int src[MAX_FDS + 64], highest = nslots;
+    if (nslots > (int)(sizeof src / sizeof src[0])) {
+        reply(sock, "error", EPROTO);
+        return;
+    }
+    for (int i = 0; i < nslots; i++) {
+        int k = atoi(slots[i] + 1);
+        if (slots[i][0] == 'c')
+            src[i] = k;
+        else if (slots[i][0] == 'p' && k >= 0 && k < nfds)
+            src[i] = fds[k];
+        else {
+            reply(sock, "error", EPROTO);
+            return;
+        }
+        if (src[i] > highest)
+            highest = src[i];
+    }
+    char *argv_copy[argc + 1];
+    memcpy(argv_copy, args, sizeof(char *) * argc);
+    argv_copy[argc] = NULL;
+    char *no_env[] = {NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        /* parked above every slot and source first, so no dup2 below clobbers a source */
+        int parked[nslots];
+        for (int i = 0; i < nslots; i++)
+            if ((parked[i] = fcntl(src[i], F_DUPFD, highest + 1)) < 0)
+                _exit(127);
+        for (int i = 0; i < nslots; i++)
+            if (dup2(parked[i], i) < 0)
+                _exit(127);
+        if (syscall(SYS_close_range, nslots, ~0U, 0) < 0) {
+            struct rlimit rl;
+            int limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
+            for (int fd = nslots; fd < limit; fd++)
+                close(fd);
+        }
+        execve(f[1], argv_copy, no_env);
+        _exit(127);
+    }
+    reply(sock, pid < 0 ? "error" : "pid", pid < 0 ? errno : pid);
 }
 
 int main(int argc, char **argv)
@@ -311,10 +405,24 @@ int main(int argc, char **argv)
 
     int accepted = 0, retry = 0;
     for (;;) {
-        char msg[4096];
+        char msg[65536];
+        int got[MAX_FDS], ngot = 0;
+        union {
+            char buf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
+            struct cmsghdr align;
+        } control;
+        struct iovec iov = {.iov_base = msg, .iov_len = sizeof msg - 1};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                            .msg_controllen = sizeof control.buf};
         do
-            n = recv(sock, msg, sizeof msg - 1, 0);
+            n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
         while (n < 0 && errno == EINTR);
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); n > 0 && c; c = CMSG_NXTHDR(&mh, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                int count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                memcpy(got + ngot, CMSG_DATA(c), sizeof(int) * count);
+                ngot += count;
+            }
         if (n <= 0) {
             close(sock);
             if (!accepted || retry)
@@ -336,9 +444,25 @@ int main(int argc, char **argv)
             run_direct(argv);
         } else if (!strcmp(msg, "exit")) {
             return atoi(arg);
+        } else if (!strcmp(msg, "spawn") && accepted) {
+            char *fields[MAX_FDS + 512];
+            int nf = split(msg, n, fields, sizeof fields / sizeof fields[0]);
+            if (nf < 0)
+                reply(sock, "error", EPROTO);
+            else
+                spawn(sock, fields, nf, got, ngot);
+        } else if (!strcmp(msg, "wait") && accepted) {
+            int status;
+            pid_t r;
+            do
+                r = waitpid(atoi(arg), &status, 0);
+            while (r < 0 && errno == EINTR);
+            reply(sock, r < 0 ? "error" : "status", r < 0 ? errno : status);
         } else {
             fprintf(stderr, "jrun: unexpected message \"%s\" from the jrun server\n", msg);
             return 1;
         }
+        for (int i = 0; i < ngot; i++)
+            close(got[i]);
     }
 }

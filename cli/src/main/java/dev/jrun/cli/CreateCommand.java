@@ -31,20 +31,21 @@ final class CreateCommand implements Subcommand {
         return spec;
     }
 
-    static CreateOptions createOptions(ParseResult r) throws Options.UsageException {
+    static CreateOptions createOptions(ParseResult r, Path cwd) throws Options.UsageException {
         String bundle = Options.string(r, "--bundle");
         String socket = Options.string(r, "--console-socket");
         String pidFile = Options.string(r, "--pid-file");
         String pidfdSocket = Options.string(r, "--pidfd-socket");
-        return new CreateOptions(Path.of(bundle == null ? "" : bundle).toAbsolutePath(),
-                pidFile == null ? null : Path.of(pidFile), socket == null ? null : Path.of(socket),
+        // relative paths are the caller's: the jrun server runs in another directory
+        return new CreateOptions(cwd.resolve(bundle == null ? "" : bundle).toAbsolutePath(),
+                pidFile == null ? null : cwd.resolve(pidFile), socket == null ? null : cwd.resolve(socket),
                 Options.isSet(r, "--no-pivot"), Options.isSet(r, "--no-new-keyring"),
-                Options.integer(r, "--preserve-fds", 0), pidfdSocket == null ? null : Path.of(pidfdSocket));
+                Options.integer(r, "--preserve-fds", 0), pidfdSocket == null ? null : cwd.resolve(pidfdSocket));
     }
 
     @Override
     public int run(ParseResult r, Context ctx) throws Exception {
-        ctx.containers().create(Options.id(r), createOptions(r));
+        ctx.containers().create(Options.id(r), createOptions(r, ctx.cwd()));
         return 0;
     }
 }

@@ -55,13 +55,13 @@ final class ExecCommand implements Subcommand {
         String id = Options.id(r);
         String processFile = Options.string(r, "--process");
         String[] command = r.matchedPositionalValue(1, new String[0]);
-        ExecOptions options = new ExecOptions(Options.isSet(r, "--detach"), path(Options.string(r, "--pid-file")),
-                path(Options.string(r, "--console-socket")), Options.integer(r, "--preserve-fds", 0),
+        ExecOptions options = new ExecOptions(Options.isSet(r, "--detach"), path(ctx, Options.string(r, "--pid-file")),
+                path(ctx, Options.string(r, "--console-socket")), Options.integer(r, "--preserve-fds", 0),
                 List.of(r.matchedOptionValue("--cgroup", new String[0])), Options.isSet(r, "--ignore-paused"),
-                path(Options.string(r, "--pidfd-socket")));
+                path(ctx, Options.string(r, "--pidfd-socket")));
         Process process = null;
         if (processFile != null) {
-            process = SpecReader.readProcess(Path.of(processFile));
+            process = SpecReader.readProcess(ctx.cwd().resolve(processFile));
         } else if (command.length == 0) {
             throw new Options.UsageException("exec: a command is required (exec [flags] ID COMMAND [ARGS...])");
         }
@@ -91,7 +91,8 @@ final class ExecCommand implements Subcommand {
 
     static final int EXEC_FAILED = 255;
 
-    private static Path path(String s) {
-        return s == null ? null : Path.of(s);
+    /** A path the caller named: relative to its cwd, which the jrun server does not share. */
+    private static Path path(Context ctx, String s) {
+        return s == null ? null : ctx.cwd().resolve(s);
     }
 }

@@ -78,15 +78,18 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, Path.of(""), System.in, out, err);
+        return run(args, Path.of(""), System.in, null, out, err);
     }
 
     /**
      * A call as the jrun server runs it for a front end: relative paths are the caller's,
      * resolved against its cwd, and stdin is the caller's.
+     *
+     * @param host the machine as seen from the caller (processes are started by the front end)
      */
-    public static int serve(String[] args, Path cwd, InputStream in, PrintStream out, PrintStream err) {
-        return run(args, cwd, in, out, err);
+    public static int serve(String[] args, Path cwd, InputStream in, dev.jrun.runtime.container.Host host,
+            PrintStream out, PrintStream err) {
+        return run(args, cwd, in, host, out, err);
     }
 
     /** The subcommand a call names ("" for none) and its --root (null for the default). */
@@ -95,7 +98,22 @@ public final class Main {
         return new String[] {LongFlags.subcommandName(normalized), LongFlags.globalValue(normalized, "root")};
     }
 
-    private static int run(String[] args, Path cwd, InputStream in, PrintStream out, PrintStream err) {
+    /** Whether a call is `exec` with --detach (-d): it returns once the process is started. */
+    public static boolean detachedExec(String[] args) {
+        System.setProperty("picocli.converters.excludes", ".*");
+        String[] normalized = LongFlags.normalize(args);
+        CommandLine cli = new CommandLine(rootSpec(List.<Subcommand>of(new ExecCommand())));
+        cli.setOverwrittenOptionsAllowed(true);
+        try {
+            ParseResult sub = cli.parseArgs(normalized).subcommand();
+            return sub != null && sub.hasMatchedOption("--detach");
+        } catch (CommandLine.ParameterException e) {
+            return false;
+        }
+    }
+
+    private static int run(String[] args, Path cwd, InputStream in, dev.jrun.runtime.container.Host host,
+            PrintStream out, PrintStream err) {
         // picocli would otherwise load and initialize java.time and java.sql on every call, for
         // converters of types jrun never uses (all our options are strings)
         System.setProperty("picocli.converters.excludes", ".*");
@@ -157,7 +175,7 @@ public final class Main {
             }
         }
         Context ctx = new Context(cwd.resolve(root.matchedOptionValue("--root", DEFAULT_ROOT)), log, out,
-                root.hasMatchedOption("--systemd-cgroup"), root.matchedOptionValue("--criu", (String) null), cwd, in);
+                root.hasMatchedOption("--systemd-cgroup"), root.matchedOptionValue("--criu", (String) null), cwd, in, host);
         try {
             if (ctx.systemdCgroup() && (command instanceof CreateCommand || command instanceof RunCommand)) {
                 refuseSystemd();

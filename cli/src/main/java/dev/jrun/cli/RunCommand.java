@@ -20,7 +20,7 @@ final class RunCommand implements Subcommand {
 
     @Override
     public int run(ParseResult r, Context ctx) throws Exception {
-        return ctx.containers().run(Options.id(r), CreateCommand.createOptions(r), Options.isSet(r, "--detach"),
+        return ctx.containers().run(Options.id(r), CreateCommand.createOptions(r, ctx.cwd()), Options.isSet(r, "--detach"),
                 Options.isSet(r, "--keep"));
     }
 }

@@ -27,9 +27,11 @@ import java.util.Set;
  */
 public final class Server {
     /**
-     * Calls the server runs today.  create, run and exec need their processes to stay
-     * descendants of the caller, and checkpoint/restore and spec work in the caller's context
-     * more deeply: they still run in-process.
+     * Calls the server runs today, and exec with --detach; create's and exec's processes are
+     * started by the front end, so they descend from the caller.  run and exec in the
+     * foreground (waiting, signal and terminal relay),
+     * events (runs until the container ends), checkpoint/restore, spec and validate still
+     * run in-process.
      */
     static final Set<String> SERVED = Set.of("state", "list", "start", "kill", "delete", "pause", "resume", "ps",
             "update", "features", "events");
@@ -129,15 +131,15 @@ public final class Server {
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         String r = root.toString();
         Syscalls.preload();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 10; i++) {
             Main.serve(new String[] {"--root", r, "list", "--format", "json"}, Path.of("/"), InputStream.nullInputStream(),
-                    nowhere, nowhere);
+                    null, nowhere, nowhere);
             Main.serve(new String[] {"--root", r, "state", "~no-such-container"}, Path.of("/"),
-                    InputStream.nullInputStream(), nowhere, nowhere);
+                    InputStream.nullInputStream(), null, nowhere, nowhere);
             Main.serve(new String[] {"--root", r, "--log", "/dev/null", "--log-format", "json", "kill",
-                    "~no-such-container", "KILL"}, Path.of("/"), InputStream.nullInputStream(), nowhere, nowhere);
+                    "~no-such-container", "KILL"}, Path.of("/"), InputStream.nullInputStream(), null, nowhere, nowhere);
             Main.serve(new String[] {"--root", r, "delete", "--force", "~no-such-container"}, Path.of("/"),
-                    InputStream.nullInputStream(), nowhere, nowhere);
+                    InputStream.nullInputStream(), null, nowhere, nowhere);
         }
     }
 
@@ -231,7 +233,7 @@ public final class Server {
             String[] argv = request.argv().subList(1, request.argv().size()).toArray(new String[0]);
             String sub = Main.subcommandAndRoot(argv)[0];
             sockets.send(connection, Wire.accepted(RETRYABLE.contains(sub)), new int[0]);
-            int status = run(sub, argv, request, fds);
+            int status = run(sub, argv, request, fds, connection, peer.pid());
             closeAll(fds);
             fds = new int[0];
             sockets.send(connection, Wire.exit(status), new int[0]);
@@ -279,16 +281,20 @@ public final class Server {
         if (!requested.equals(root)) {
             return "the jrun server serves the state root " + root + ", not " + requested;
         }
-        if (subAndRoot[0].equals("server")) {
+        boolean version = subAndRoot[0].isEmpty() && (List.of(argv).contains("--version") || List.of(argv).contains("-v"));
+        if ((subAndRoot[0].equals("server") || version) && !List.of(argv).contains("--help")
+                && !List.of(argv).contains("-h")) {
             return null;
         }
-        if (!SERVED.contains(subAndRoot[0]) || List.of(argv).contains("--help") || List.of(argv).contains("-h")) {
+        boolean servedExec = subAndRoot[0].equals("exec") && Main.detachedExec(argv);
+        if (!(SERVED.contains(subAndRoot[0]) || servedExec) || List.of(argv).contains("--help")
+                || List.of(argv).contains("-h")) {
             return "not served by the jrun server yet";
         }
         return null;
     }
 
-    private int run(String sub, String[] argv, Wire.Request request, int[] fds) {
+    private int run(String sub, String[] argv, Wire.Request request, int[] fds, int connection, int frontEndPid) {
         int in = callerFd(request, fds, 0);
         int out = callerFd(request, fds, 1);
         int err = callerFd(request, fds, 2);
@@ -298,7 +304,9 @@ public final class Server {
             if (sub.equals("server")) {
                 return serverCommand(argv, stdout, stderr);
             }
-            return Main.serve(argv, Path.of(request.cwd()), new FdInput(sys, in), stdout, stderr);
+            dev.jrun.runtime.container.Host host = sub.equals("create") || sub.equals("exec")
+                    ? new FrontEndHost(new FrontEnd(sockets, connection, frontEndPid)) : null;
+            return Main.serve(argv, Path.of(request.cwd()), new FdInput(sys, in), host, stdout, stderr);
         } finally {
             stdout.flush();
             stderr.flush();

@@ -209,4 +209,57 @@ class ServerTest extends ContainerTest {
         assertFalse(Files.exists(serverSocket(root)), "no server was started");
         FileTrees.delete(root);
     }
+
+    /**
+     * A served create starts the init from the front end: a subreaper calling jrun (as
+     * containerd's shim is) becomes its parent, as with runc.
+     */
+    @Test
+    void createdInitDescendsFromTheCaller() throws Exception {
+        serverPid(root, Map.of(), List.of());
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args(List.of("sleep", "60")));
+        Path script = work.resolve("subreaper.py");
+        Files.writeString(script, String.join("\n",
+                "import ctypes, os, subprocess, sys",
+                "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER",
+                "r = subprocess.run(sys.argv[1:])",
+                "pid = open('pid-relative').read().strip()",
+                "stat = open('/proc/%s/stat' % pid).read()",
+                "ppid = int(stat[stat.rindex(')') + 2:].split()[1])",
+                "print('parent-is-caller' if ppid == os.getpid() else 'parent=%d' % ppid)",
+                "sys.exit(r.returncode)", ""));
+        Result r = exec(b.dir(), List.of("python3", script.toString(), jrun.toString(), "--root", root.toString(),
+                "create", "--pid-file", "pid-relative", id), 60);
+        // the pid file, named relative to the caller's cwd (the bundle), is found there
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertEquals("parent-is-caller", r.out().trim(), r.err());
+        assertStatus("created", jrun("state", id).ok());
+        jrun("delete", "--force", id).ok();
+    }
+
+    /** Killed during a create (in its prestart hook): the front end fails, delete --force cleans up. */
+    @Test
+    void serverKilledDuringCreate() throws Exception {
+        String id = newId();
+        Path marker = work.resolve("hook-ran");
+        Bundle b = bundle(id, c -> c.args(List.of("sleep", "60")).addHook("prestart",
+                new Hook("/bin/sh", List.of("sh", "-c", "touch " + marker + "; sleep 3"), List.of("PATH=/usr/bin:/bin"),
+                        null)));
+        long pid = serverPid(root, Map.of(), List.of());
+        Process create = new ProcessBuilder(jrun.toString(), "--root", root.toString(), "create", "--bundle",
+                b.dir().toString(), id).redirectErrorStream(true).start();
+        for (int i = 0; i < 300 && !Files.exists(marker); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(marker), "the create reached its prestart hook");
+        kill9(pid);
+        assertTrue(create.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        String out = new String(create.getInputStream().readAllBytes());
+        assertEquals(1, create.exitValue(), out);
+        assertTrue(out.contains("the jrun server stopped during this call"), out);
+        jrun("delete", "--force", id).ok();
+        assertFalse(Files.exists(root.resolve(id)), "delete --force cleaned up");
+        assertFalse(jrun("state", id).status() == 0);
+    }
 }

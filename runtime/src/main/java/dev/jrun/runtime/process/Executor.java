@@ -56,7 +56,25 @@ public final class Executor {
     public record Started(int pid, SyncSocket socket) {
     }
 
+    /**
+     * Starts a process with a given fd layout: childFds[k] becomes fd k.  The first
+     * callersFds entries are fds the caller of jrun has as its own 0, 1, 2, 3, ...: someone
+     * spawning on the caller's behalf (the jrun front end) gives its own fds there.
+     */
+    public interface Spawner {
+        int spawn(String path, List<String> argv, int[] childFds, int callersFds) throws NativeException;
+    }
+
     public Started start(Syscalls sys) throws NativeException, IOException {
+        return start(sys, new Spawner() {
+            @Override
+            public int spawn(String path, List<String> argv, int[] childFds, int callersFds) throws NativeException {
+                return sys.spawn(path, argv, List.of(), childFds);
+            }
+        });
+    }
+
+    public Started start(Syscalls sys, Spawner spawner) throws NativeException, IOException {
         int memfd = sys.sealedMemfd("jrun-init", binary());
         int[] pair = null;
         try {
@@ -73,10 +91,10 @@ public final class Executor {
             }
             int memfdSlot = total - 1;
             childFds[memfdSlot] = memfd;
-            int pid = sys.spawn("/proc/self/fd/" + memfdSlot,
+            int pid = spawner.spawn("/proc/self/fd/" + memfdSlot,
                     List.of("jrun-init", String.valueOf(syncFd), String.valueOf(syncFd),
                             String.valueOf(total - syncFd - 1), String.valueOf(memfdSlot)),
-                    List.of(), childFds);
+                    childFds, inherited != null ? 3 : syncFd);
             sys.close(pair[1]);
             return new Started(pid, new SyncSocket(sys, pair[0]));
         } catch (NativeException | RuntimeException e) {
