@@ -33,8 +33,8 @@ public final class Server {
      * events (runs until the container ends), checkpoint/restore, spec and validate still
      * run in-process.
      */
-    static final Set<String> SERVED = Set.of("state", "list", "start", "kill", "delete", "pause", "resume", "ps",
-            "update", "features", "events");
+    static final Set<String> SERVED = Set.of("create", "state", "list", "start", "kill", "delete", "pause", "resume",
+            "ps", "update", "features");
     /** Calls that change nothing, so the front end may run them again if the server dies. */
     static final Set<String> RETRYABLE = Set.of("state", "list", "ps", "features");
 

@@ -110,6 +110,8 @@ class ServerTest {
     void sendsBackWhatItDoesNotServe() throws Exception {
         assertEquals("fallback", call("b1", "/", "--root", root.toString(), "run", "c").last().get(0));
         assertEquals("fallback", call("b1", "/", "--root", root.toString(), "exec", "c", "true").last().get(0));
+        assertEquals("fallback", call("b1", "/", "--root", root.toString(), "events", "c").last().get(0));
+        assertTrue(Server.SERVED.contains("create"));
         assertEquals("fallback", call("b1", "/", "--root", root.toString(), "state", "--help").last().get(0));
         assertEquals("fallback", call("b2", "/", "--root", root.toString(), "state", "c").last().get(0));
         assertEquals("fallback", call("b1", "/", "--root", tmp.resolve("other").toString(), "state", "c").last().get(0));
