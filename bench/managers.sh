@@ -172,6 +172,5 @@ fi
 # podman passes no --root, so jrun kept its state in /run/jrun
 if [ "$jrun_root_existed" = no ]; then
     "$JRUN" server stop >/dev/null 2>&1 || true
-    rm -f /run/jrun/~server.log
     rmdir /run/jrun 2>/dev/null || true
 fi

@@ -71,6 +71,11 @@ final class FrontEnd {
         }
     }
 
+    /** The front end's pid. */
+    int pid() {
+        return frontEndPid;
+    }
+
     synchronized int waitpid(int pid) throws NativeException {
         sockets.send(connection, Wire.encode("wait", String.valueOf(pid)), new int[0]);
         return answer("status", "wait for " + pid);

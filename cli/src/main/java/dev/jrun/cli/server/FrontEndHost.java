@@ -43,9 +43,15 @@ final class FrontEndHost implements Host {
         });
     }
 
+    /** A relative cgroupsPath is under the caller's cgroup, as with runc, not under the server's. */
     @Override
     public CgroupManager newCgroup(String cgroupsPath, String id) throws CgroupException {
-        return local.newCgroup(cgroupsPath, id);
+        try {
+            return CgroupManager.forNewContainer(dev.jrun.runtime.cgroups.CgroupHost.detect(frontEnd.pid()), cgroupsPath,
+                    id);
+        } catch (IOException e) {
+            throw new CgroupException("read the caller's cgroups: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class Server {
         }
         Path socket = Path.of(args[0]);
         Path root = Path.of(args[1]).normalize();
-        PrintStream log = openLog(root);
+        PrintStream log = openLog(socket);
         try {
             UnixSockets sockets = UnixSockets.get();
             String lockFd = System.getenv("JRUN_SERVER_LOCK_FD");
@@ -107,11 +107,13 @@ public final class Server {
         }
     }
 
-    /** The server's log, &lt;root&gt;/~server.log (not a container: it has no state.json). */
-    private static PrintStream openLog(Path root) {
+    /**
+     * The server's log, SOCKET.log beside its socket: not in the state root, which holds only
+     * containers (managers check it is empty) and may be a mount the server must not keep busy.
+     */
+    private static PrintStream openLog(Path socket) {
         try {
-            Files.createDirectories(root);
-            return new PrintStream(Files.newOutputStream(root.resolve("~server.log"),
+            return new PrintStream(Files.newOutputStream(Path.of(socket + ".log"),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true,
                     StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -83,7 +83,7 @@ class ServerTest extends ContainerTest {
         assertTrue(alive(pid), "the same server served every call");
         String cgroup = Files.readString(Path.of("/proc", String.valueOf(pid), "cgroup"));
         assertTrue(cgroup.contains("0::/jrun-server"), cgroup);
-        assertTrue(Files.readString(root.resolve("~server.log")).contains("serving " + root), "the server logs");
+        assertTrue(Files.readString(Path.of(serverSocket(root) + ".log")).contains("serving " + root), "the server logs");
     }
 
     /**

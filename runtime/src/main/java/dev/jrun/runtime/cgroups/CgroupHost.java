@@ -44,6 +44,15 @@ public record CgroupHost(Mode mode, String unifiedMount, List<V1Mount> v1Mounts,
                 Files.readAllLines(Path.of("/proc/self/cgroup")));
     }
 
+    /**
+     * As {@link #detect()}, with the cgroups of another process of this mount namespace (the
+     * caller jrun acts for, whose cgroup a relative cgroupsPath is under).
+     */
+    public static CgroupHost detect(int pid) throws IOException {
+        return parse(Files.readAllLines(Path.of("/proc/self/mountinfo")),
+                Files.readAllLines(Path.of("/proc", String.valueOf(pid), "cgroup")));
+    }
+
     static CgroupHost parse(List<String> mountinfo, List<String> selfCgroup) {
         String unified = null;
         boolean unifiedAtRoot = false;
