@@ -2,7 +2,7 @@
  * The protocol between the Java runtime and jrun-init.  GENERATED from dev.jrun.runtime.process.Wire
  * and dev.jrun.runtime.plan.{Op,Step,Resolve,ProcGuard} by PlanProtocolTest: do not edit; after a
  * change on the Java side run
- *   mvn test -pl runtime -am -Dtest=PlanProtocolTest -Djrun.updateGolden=true
+ *   mvn test -pl runtime -am -Dtest=PlanProtocolTest -Djrun.updateGolden=true -Dsurefire.failIfNoSpecifiedTests=false
  * Framing and payloads are described in Wire's documentation.
  */
 #ifndef JRUN_PROTOCOL_H

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One primitive operation of jrun-init, with named arguments: the executor's whole vocabulary.
  * Each record's components are its wire arguments in order ({@link #encode} writes them;
- * PlanProtocolTest checks the two agree), and runtime/src/main/c/plan_ops.h, generated from
+ * PlanProtocolTest checks the two agree), and runtime/src/main/c/protocol.h, generated from
  * these records, gives jrun-init the same names and argument kinds.  Integers travel as i64,
  * booleans as 0 or 1, strings and byte arrays as length-prefixed bytes, string lists as lists.
  */
