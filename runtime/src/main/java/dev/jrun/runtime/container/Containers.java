@@ -297,7 +297,9 @@ public final class Containers {
             }
             if (!c.newCgroupPaths().isEmpty()) {
                 try {
-                    emptyAndRemove(host.cgroup(c.newCgroupPaths()));
+                    CgroupManager cg = host.cgroup(c.newCgroupPaths());
+                    emptyAndRemove(cg);
+                    cg.removeParents(c.newCgroupParents());
                 } catch (CgroupException e) {
                     throw new JrunException(e.getMessage(), e);
                 }
@@ -314,7 +316,9 @@ public final class Containers {
             throw new JrunException("remove the container's mounts under " + s.rootfs() + ": " + e.getMessage(), e);
         }
         try {
-            emptyAndRemove(host.cgroup(s.cgroupPaths()));
+            CgroupManager cg = host.cgroup(s.cgroupPaths());
+            emptyAndRemove(cg);
+            cg.removeParents(s.cgroupParents());
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }

@@ -56,7 +56,7 @@ final class Restorer {
     private final Consumer<String> debug;
 
     private CgroupManager cgroup;
-    private Map<String, String> newCgroupPaths;
+    private CgroupManager.NewDirs newCgroupDirs;
     private InitConversation conversation;
     private CriuSession session;
     private int restoredPid = -1;
@@ -341,7 +341,7 @@ final class Restorer {
                 bundle.rootfs().toString(), Timestamps.now(), Creator.owner(), spec.annotations(), cgroup.paths(),
                 hooks != null && hooks.poststart() != null && !hooks.poststart().isEmpty(),
                 hooks != null && hooks.poststop() != null && !hooks.poststop().isEmpty(), null,
-                !Creator.hasOwnPidNamespace(spec));
+                !Creator.hasOwnPidNamespace(spec), newCgroupDirs.parents());
         store.writeFile(id, StateStore.CONFIG, snapshot(spec, pid));
         store.write(s);
         store.removeCreating(id);
@@ -382,16 +382,11 @@ final class Restorer {
 
     /** As create records it, so `delete --force` can undo a restore that was killed. */
     private void recordCreating(int pid) throws IOException {
-        if (newCgroupPaths == null) {
-            newCgroupPaths = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : cgroup.paths().entrySet()) {
-                if (!Files.exists(Path.of(e.getValue()))) {
-                    newCgroupPaths.put(e.getKey(), e.getValue());
-                }
-            }
+        if (newCgroupDirs == null) {
+            newCgroupDirs = cgroup.newDirs();
         }
         ProcStat stat = pid > 0 ? host.stat(pid) : null;
-        store.writeCreating(id, new StateStore.Creating(cgroup.paths(), newCgroupPaths, pid,
+        store.writeCreating(id, new StateStore.Creating(cgroup.paths(), newCgroupDirs.cgroups(), newCgroupDirs.parents(), pid,
                 stat == null ? 0 : stat.startTime(), null, null));
     }
 
@@ -478,6 +473,9 @@ final class Restorer {
                     Thread.sleep(2);
                 }
                 cgroup.destroy();
+                if (newCgroupDirs != null) {
+                    cgroup.removeParents(newCgroupDirs.parents());
+                }
             } catch (CgroupException e) {
                 warn.accept(e.getMessage());
             } catch (InterruptedException e) {
