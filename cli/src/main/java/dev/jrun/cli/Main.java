@@ -27,11 +27,12 @@ public final class Main {
         System.exit(status);
     }
 
+    /** Every command, in the order runc's help lists them; jrun's own last. */
     static List<Subcommand> subcommands() {
-        return List.of(new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(),
-                new ListCommand(), new KillCommand(), new DeleteCommand(), new ExecCommand(), new PauseCommand(true),
-                new PauseCommand(false), new PsCommand(), new UpdateCommand(), new EventsCommand(), new SpecCommand(),
-                new FeaturesCommand(), new ValidateCommand(), new CheckpointCommand(), new RestoreCommand());
+        return List.of(new CheckpointCommand(), new CreateCommand(), new DeleteCommand(), new EventsCommand(),
+                new ExecCommand(), new KillCommand(), new ListCommand(), new PauseCommand(true), new PsCommand(),
+                new RestoreCommand(), new PauseCommand(false), new RunCommand(), new SpecCommand(), new StartCommand(),
+                new StateCommand(), new UpdateCommand(), new FeaturesCommand(), new ValidateCommand());
     }
 
     /** One subcommand by name, or null: a call builds only the flags of the command it runs. */
@@ -59,22 +60,51 @@ public final class Main {
         }
     }
 
+    /** jrun's global flags, in the order runc's help lists them, and the commands given. */
     static CommandSpec rootSpec(List<Subcommand> subs) {
-        CommandSpec root = Options.command("jrun", "an OCI container runtime, a drop-in replacement for runc");
-        root.addOption(Options.value("DIR", "root directory for container state (default " + DEFAULT_ROOT + ")", "--root"));
-        root.addOption(Options.value("FILE", "append log lines to FILE", "--log"));
-        root.addOption(Options.value("FORMAT", "log format: text or json", "--log-format"));
-        root.addOption(Options.flag("log debug output", "--debug"));
-        root.addOption(Options.flag("use the systemd cgroup driver", "--systemd-cgroup"));
-        root.addOption(Options.value("VALUE", "accepted for runc compatibility (true, false, auto)", "--rootless"));
-        root.addOption(Options.value("PATH", "path to the criu program for checkpoint and restore (default: criu in $PATH)",
-                "--criu"));
+        CommandSpec root = CommandSpec.create().name("jrun");
+        root.usageMessage().header("Open Container Initiative runtime").description(DESCRIPTION.split("\n", -1));
+        root.addOption(Options.flag("enable debug logging", "--debug"));
+        root.addOption(Options.value("FILE", "set the log file to write jrun logs to (default is '/dev/stderr')",
+                "--log"));
+        root.addOption(Options.value("FORMAT", "set the log format ('text' (default), or 'json')", "--log-format"));
+        root.addOption(Options.value("DIR", "root directory for storage of container state (this should be located "
+                + "in tmpfs) (default: \"" + DEFAULT_ROOT + "\")", "--root"));
+        root.addOption(Options.value("PATH", "path to the criu binary used for checkpoint and restore (default: "
+                + "\"criu\", found in $PATH)", "--criu"));
+        root.addOption(Options.flag("enable systemd cgroup support, with cgroupsPath of the form "
+                + "\"slice:prefix:name\" (jrun has no systemd driver yet: create and run refuse it)",
+                "--systemd-cgroup"));
+        root.addOption(Options.value("VALUE", "ignore cgroup permission errors ('true', 'false', or 'auto'): accepted "
+                + "as runc does, and has no effect", "--rootless"));
+        root.addOption(Options.help());
         root.addOption(Options.flag("print the version", "--version", "-v"));
         for (Subcommand s : subs) {
             root.addSubcommand(s.name(), s.spec());
         }
         return root;
     }
+
+    private static final String DESCRIPTION = """
+            jrun is a command line client for running applications packaged according to
+            the Open Container Initiative (OCI) format, and an implementation of the OCI
+            runtime specification. It is a drop-in replacement for runc: the same commands,
+            options, outputs and exit statuses, so container managers such as containerd,
+            Docker and Podman can run their containers with it.
+
+            Containers are configured using bundles. A bundle for a container is a directory
+            that includes a specification file named "config.json" and a root filesystem.
+            The root filesystem contains the contents of the container.
+
+            To start a new instance of a container:
+
+                # jrun run [ -b bundle ] <container-id>
+
+            Where "<container-id>" is your name for the instance of the container that you
+            are starting, unique on your host. Providing the bundle directory using "-b" is
+            optional. The default value for "bundle" is the current directory.
+
+            "jrun help <command>" (or "jrun <command> -h") shows the options of a command.""";
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         // picocli would otherwise load and initialize java.time and java.sql on every call, for
