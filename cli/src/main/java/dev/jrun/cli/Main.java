@@ -27,12 +27,13 @@ public final class Main {
         System.exit(status);
     }
 
-    /** Every command, in the order runc's help lists them; jrun's own last. */
+    /** Every command, in the order runc's help lists them; jrun's own and help last. */
     static List<Subcommand> subcommands() {
         return List.of(new CheckpointCommand(), new CreateCommand(), new DeleteCommand(), new EventsCommand(),
                 new ExecCommand(), new KillCommand(), new ListCommand(), new PauseCommand(true), new PsCommand(),
                 new RestoreCommand(), new PauseCommand(false), new RunCommand(), new SpecCommand(), new StartCommand(),
-                new StateCommand(), new UpdateCommand(), new FeaturesCommand(), new ValidateCommand());
+                new StateCommand(), new UpdateCommand(), new FeaturesCommand(), new ValidateCommand(),
+                new HelpCommand());
     }
 
     /** One subcommand by name, or null: a call builds only the flags of the command it runs. */
@@ -112,12 +113,15 @@ public final class Main {
         System.setProperty("picocli.converters.excludes", ".*");
         String[] normalized = LongFlags.normalize(args);
         // building every subcommand's flags costs tens of milliseconds: only usage needs them all
-        String name = LongFlags.subcommandName(normalized);
+        int at = LongFlags.subcommandIndex(normalized);
+        String name = at < 0 ? "" : normalized[at];
         if (name.equals("create") || name.equals("run") || name.equals("exec") || name.equals("checkpoint")
                 || name.equals("restore")) {
             preloadNativeLayer();
         }
         Subcommand only = subcommand(name);
+        // as runc: a word that names no command is reported once the global flags are taken
+        boolean unknown = !name.isEmpty() && only == null && !HelpCommand.named(name);
         List<Subcommand> subs = only != null ? List.of(only)
                 : name.isEmpty() && versionOnly(normalized) ? List.<Subcommand>of() : subcommands();
         CommandLine cli = new CommandLine(rootSpec(subs));
@@ -125,7 +129,7 @@ public final class Main {
         cli.setOverwrittenOptionsAllowed(true);
         ParseResult root;
         try {
-            root = cli.parseArgs(normalized);
+            root = cli.parseArgs(unknown ? java.util.Arrays.copyOf(normalized, at) : normalized);
         } catch (CommandLine.ParameterException e) {
             err.println(e.getMessage());
             return 1;
@@ -149,13 +153,20 @@ public final class Main {
             out.print(version());
             return 0;
         }
-        if (CommandLine.printHelpIfRequested(root)) {
+        ParseResult sub = root.subcommand();
+        if (root.isUsageHelpRequested() || sub == null && !unknown) {
+            // as runc: jrun without a command shows its help, and that is no error
+            out.print(HelpLayout.render(root.commandSpec()));
             return 0;
         }
-        ParseResult sub = root.subcommand();
-        if (sub == null) {
-            cli.usage(out);
-            return args.length == 0 ? 0 : 1;
+        if (unknown) {
+            JrunException noTopic = HelpCommand.noTopic(name);
+            log.error(noTopic.getMessage());
+            return noTopic.exitStatus();
+        }
+        if (sub.isUsageHelpRequested()) {
+            out.print(HelpLayout.render(sub.commandSpec()));
+            return 0;
         }
         Subcommand command = null;
         for (Subcommand s : subs) {
@@ -249,6 +260,18 @@ public final class Main {
     }
 
     static String version() {
+        Properties p = versionProperties();
+        return "jrun version " + p.getProperty("version", "unknown") + "\n"
+                + "commit: " + p.getProperty("commit", "unknown") + "\n"
+                + "spec: " + dev.jrun.spec.OciVersion.CURRENT + "\n";
+    }
+
+    /** The version alone, as runc's help shows it. */
+    static String versionNumber() {
+        return versionProperties().getProperty("version", "unknown");
+    }
+
+    private static Properties versionProperties() {
         Properties p = new Properties();
         // the installed copy is a plain file: reading a class path resource would first search
         // the JDK's module image, which costs more than the rest of --version
@@ -262,9 +285,7 @@ public final class Main {
         } catch (IOException e) {
             // fall back to unknown
         }
-        return "jrun version " + p.getProperty("version", "unknown") + "\n"
-                + "commit: " + p.getProperty("commit", "unknown") + "\n"
-                + "spec: " + dev.jrun.spec.OciVersion.CURRENT + "\n";
+        return p;
     }
 
     /** runc (urfave/cli) also accepts long flags with one dash: -pid-file, -bundle. */
@@ -302,19 +323,20 @@ public final class Main {
             return out.toArray(new String[0]);
         }
 
-        /** The first word that is neither a global flag nor a global flag's value, or "". */
-        static String subcommandName(String[] args) {
+        /** Where the first word that is neither a global flag nor a global flag's value is, or -1. */
+        static int subcommandIndex(String[] args) {
             boolean valueNext = false;
-            for (String a : args) {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
                 if (valueNext) {
                     valueNext = false;
                 } else if (a.startsWith("-")) {
                     valueNext = !a.contains("=") && VALUED.contains(a.replaceFirst("^--?", ""));
                 } else {
-                    return a;
+                    return i;
                 }
             }
-            return "";
+            return -1;
         }
 
         /** Long flags that take a value (the next word, unless given as --flag=value). */
