@@ -29,7 +29,7 @@ final class SpecCommand implements Subcommand {
                 distribution image but not in one without a shell.
 
                 EXAMPLE:
-                  To run docker's hello-world image in a container named container1:
+                To run docker's hello-world image in a container named container1:
 
                     mkdir hello
                     cd hello

@@ -45,31 +45,31 @@ final class UpdateCommand implements Subcommand {
                 from a file or the standard input: the OCI runtime specification's
                 LinuxResources, whose fields left out keep their values, such as:
 
-                {
-                  "memory": {
-                    "limit": 0,
-                    "reservation": 0,
-                    "swap": 0,
-                    "checkBeforeUpdate": true
-                  },
-                  "cpu": {
-                    "shares": 0,
-                    "quota": 0,
-                    "burst": 0,
-                    "period": 0,
-                    "realtimeRuntime": 0,
-                    "realtimePeriod": 0,
-                    "cpus": "",
-                    "mems": "",
-                    "idle": 0
-                  },
-                  "pids": {
-                    "limit": 0
-                  },
-                  "blockIO": {
-                    "weight": 0
+                  {
+                    "memory": {
+                      "limit": 0,
+                      "reservation": 0,
+                      "swap": 0,
+                      "checkBeforeUpdate": true
+                    },
+                    "cpu": {
+                      "shares": 0,
+                      "quota": 0,
+                      "burst": 0,
+                      "period": 0,
+                      "realtimeRuntime": 0,
+                      "realtimePeriod": 0,
+                      "cpus": "",
+                      "mems": "",
+                      "idle": 0
+                    },
+                    "pids": {
+                      "limit": 0
+                    },
+                    "blockIO": {
+                      "weight": 0
+                    }
                   }
-                }
 
                 Note: if data is to be read from a file or the standard input, all other
                 options are ignored.
