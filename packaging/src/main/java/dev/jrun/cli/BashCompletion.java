@@ -18,7 +18,7 @@ final class BashCompletion {
     private static final String CODE = "if [ -n \"$BASH_VERSION\" ]";
 
     /** The value labels of options that name a file, a directory or a socket. */
-    static final Set<String> PATH_LABELS = Set.of("DIR", "FILE", "PATH");
+    private static final Set<String> PATH_LABELS = Set.of("DIR", "FILE", "PATH");
 
     private static final String HEADER = """
             # bash completion for jrun: its commands, and each command's options.  Made by jrun's
@@ -61,15 +61,5 @@ final class BashCompletion {
             spec.addOption(!PATH_LABELS.contains(o.paramLabel()) ? o : OptionSpec.builder(o.names()).type(Path.class)
                     .arity(o.arity()).paramLabel(o.paramLabel()).description(o.description()).build());
         }
-    }
-
-    static List<String> pathOptions(CommandSpec spec) {
-        List<String> names = new ArrayList<>();
-        for (OptionSpec o : spec.options()) {
-            if (PATH_LABELS.contains(o.paramLabel())) {
-                names.add(o.longestName());
-            }
-        }
-        return names;
     }
 }

@@ -118,10 +118,4 @@ class BashCompletionTest {
         assertEquals("bundle-1", complete("jrun create --bundle bund"), "a directory's name completes as a file");
         assertEquals("bundle-1", complete("jrun --root bund"));
     }
-
-    @Test
-    void pathValuedOptionsAreTheOnesWithAPathLabel() {
-        assertEquals(List.of("--bundle", "--console-socket", "--pidfd-socket", "--pid-file"),
-                BashCompletion.pathOptions(new CreateCommand().spec()));
-    }
 }

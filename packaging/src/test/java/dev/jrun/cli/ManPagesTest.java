@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,13 @@ class ManPagesTest {
 
     @Test
     void eachPageHasATroffHeaderAndTheSectionsOfAManPage() {
+        Set<String> withoutOptions = new HashSet<>();
+        for (Subcommand s : Main.subcommands()) {
+            if (s.spec().options().stream().allMatch(OptionSpec::usageHelp)) {
+                withoutOptions.add("jrun-" + s.name());
+            }
+        }
+        assertTrue(withoutOptions.contains("jrun-start"), withoutOptions.toString());
         for (Map.Entry<String, String> page : pages().entrySet()) {
             String name = page.getKey().replace(".8", "");
             String[] lines = page.getValue().split("\n");
@@ -63,7 +71,7 @@ class ManPagesTest {
             List<String> expected = name.equals("jrun")
                     ? List.of("NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "GLOBAL OPTIONS", "SEE ALSO")
                     : List.of("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SEE ALSO");
-            if (!page.getValue().contains(".TP\n")) {
+            if (withoutOptions.contains(name)) {
                 expected = List.of("NAME", "SYNOPSIS", "DESCRIPTION", "SEE ALSO");
             }
             assertEquals(expected, sections, page.getKey());
