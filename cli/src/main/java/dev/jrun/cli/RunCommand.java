@@ -24,7 +24,9 @@ final class RunCommand implements Subcommand {
                 The specification's process.args is the command the container runs; to change
                 it, edit the specification. See "jrun spec --help".
                 """), Options.flag(DETACH, "--detach", "-d"),
-                Options.flag("do not delete the container after it exits", "--keep"));
+                Options.flag("do not delete the container after it exits", "--keep"),
+                Options.flag("disable the use of the subreaper used to reap reparented processes (jrun uses none: "
+                        + "accepted as runc does, and has no effect)", "--no-subreaper"));
     }
 
     @Override

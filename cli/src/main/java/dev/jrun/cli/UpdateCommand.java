@@ -79,6 +79,11 @@ final class UpdateCommand implements Subcommand {
         for (String[] flag : FLAGS) {
             spec.addOption(Options.value("VALUE", flag[1], "--" + flag[0]));
         }
+        // kernel memory limits are gone from the kernel: runc 1.3 still takes the flags, hidden, and sets nothing
+        for (String obsolete : new String[] {"--kernel-memory", "--kernel-memory-tcp"}) {
+            spec.addOption(picocli.CommandLine.Model.OptionSpec.builder(obsolete).type(String.class).arity("1")
+                    .paramLabel("VALUE").description("(obsoleted; do not use)").hidden(true).build());
+        }
         spec.addPositional(Options.positional("ID", "1", "container id"));
         return spec;
     }

@@ -110,7 +110,7 @@ class HelpTest {
             String options = section(help, "OPTIONS");
             List<OptionSpec> given = new ArrayList<>();
             for (OptionSpec o : spec.options()) {
-                if (!o.usageHelp()) {
+                if (!o.usageHelp() && !o.hidden()) {
                     given.add(o);
                 }
             }

@@ -1,6 +1,7 @@
 package dev.jrun.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -127,6 +128,15 @@ class MainTest {
         Result r = jrun("--root", tmp.toString(), "delete", "--bogus", "x");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("--bogus"), r.err());
+    }
+
+    /** Flags runc 1.3 takes and ignores are taken, so a caller's command line never fails on them. */
+    @Test
+    void runcsIgnoredFlagsAreTaken() {
+        Result update = jrun("--root", tmp.toString(), "update", "--kernel-memory", "1M", "--kernel-memory-tcp", "1M", "nope");
+        assertEquals("container \"nope\" does not exist\n", update.message());
+        Result run = jrun("--root", tmp.toString(), "run", "--no-subreaper", "--bundle", tmp.resolve("none").toString(), "x");
+        assertFalse(run.err().contains("no-subreaper"), run.err());
     }
 
     @Test
