@@ -129,6 +129,18 @@ class IdmapTest extends ContainerTest {
         assertOwnerOnDisk(src.resolve("new"), 1000, 1000);
     }
 
+    /** A single file can be the source, as for any bind; mappings without idmap/ridmap are runc's idmap. */
+    @Test
+    void aFileSourceAndMappingsWithoutAnOption() throws Exception {
+        Path src = source("file", 1000, 1000, 1007, 1008);
+        List<LinuxIDMapping> m = List.of(map(1000, 0, 10));
+        List<Map<String, Object>> r = run(c -> c.addMount(idMapped(src.resolve("f").toString(), "/f", m, m, "bind"))
+                        .addMount(idMapped(src.toString(), "/d", m, m, "rbind")),
+                "PROBE stat /f /d/f");
+        assertOwner(r.get(0), "/f", 7, 8);
+        assertOwner(r.get(0), "/d/f", 7, 8);
+    }
+
     /** The Kubernetes case: no mappings given, so the container's own; ids outside them show as the overflow id. */
     @Test
     void impliedFromTheContainersUserNamespace() throws Exception {
