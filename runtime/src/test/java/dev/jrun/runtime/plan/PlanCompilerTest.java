@@ -171,6 +171,14 @@ class PlanCompilerTest {
         assertEquals("mounts[0]: id-mapped mounts are only supported for bind-mounts", e.getMessage());
     }
 
+    /** CRIU would bind an id-mapped mount's source back unmapped. */
+    @Test
+    void checkpointAndRestoreRefuseIdMappedMounts() throws Exception {
+        assertEquals(null, CriuMounts.idMappedRefusal(load("default")));
+        assertEquals("checkpoint and restore of a container with id-mapped mounts is not supported by jrun:"
+                + " CRIU would restore /own without its id mapping", CriuMounts.idMappedRefusal(load("idmap")));
+    }
+
     static String read(Path p) throws IOException {
         return Files.readString(p);
     }
