@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -223,7 +224,21 @@ class MainTest {
         assertTrue(r.out().startsWith("{\n    \"ociVersionMin\": \"1.0.0\",\n    \"ociVersionMax\": \"1.3.0\","), r.out());
         assertTrue(r.out().contains("\"rbind\""));
         assertTrue(r.out().contains("\"tmpcopyup\""), "tmpcopyup is implemented");
-        assertTrue(!r.out().contains("\"ridmap\""), "id-mapped mounts are not implemented");
+    }
+
+    /** What containerd reads to allow Kubernetes pods with hostUsers: false. */
+    @Test
+    void featuresOfferIdMappedMountsAsContainerdNeedsThem() throws Exception {
+        Result r = jrun("features");
+        assertEquals(0, r.status());
+        Map<String, Object> f = dev.jrun.testbundles.Json.parseObject(r.out());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> linux = (Map<String, Object>) f.get("linux");
+        List<?> options = (List<?>) f.get("mountOptions");
+        assertEquals(dev.jrun.spec.linux.MountOptions.all(), options, "every option of the one table");
+        assertTrue(options.containsAll(List.of("idmap", "ridmap", "rro")), options.toString());
+        assertTrue(((List<?>) linux.get("namespaces")).contains("user"), linux.toString());
+        assertEquals(Map.of("idmap", Map.of("enabled", true)), linux.get("mountExtensions"), r.out());
     }
 
     @Test

@@ -46,6 +46,9 @@ final class Checkpointer {
     }
 
     void checkpoint(ContainerState s, Spec spec, CriuOptions o, String criuOverride) throws JrunException, IOException {
+        if (CriuMounts.idMappedRefusal(spec) != null) {
+            throw new JrunException(CriuMounts.idMappedRefusal(spec));
+        }
         Path criu = CriuBinary.find(criuOverride);
         if (criu == null) {
             throw new JrunException(CriuBinary.missing(criuOverride));

@@ -79,6 +79,9 @@ final class Restorer {
 
     ContainerState restore() throws JrunException, IOException {
         Spec spec = bundle.spec();
+        if (dev.jrun.runtime.plan.CriuMounts.idMappedRefusal(spec) != null) {
+            throw new JrunException(dev.jrun.runtime.plan.CriuMounts.idMappedRefusal(spec));
+        }
         // CRIU hands the restored terminal to a socket only; jrun has no terminal to proxy it to
         ConsoleRules.check(spec.process().isTerminal(), options.consoleSocket() != null, true);
         List<String> descriptors = readDescriptors();
