@@ -112,7 +112,7 @@ class ManPagesTest {
 
     private static void assertOptionsOn(String page, CommandSpec spec) {
         for (OptionSpec o : spec.options()) {
-            if (o.usageHelp() && spec.parent() != null) {
+            if (o.usageHelp() && spec.parent() != null || o.hidden()) {
                 continue;
             }
             String tag = ".TP\n\\fB" + ManPages.Troff.escape(o.names()[0]) + "\\fR";
