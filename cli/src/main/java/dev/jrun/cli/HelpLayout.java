@@ -131,10 +131,7 @@ final class HelpLayout {
                 if (!explanation.isEmpty()) {
                     sb.append('\n');
                 }
-                for (String text : explanation) {
-                    sb.append(text.isEmpty() ? "" : INDENT + text).append('\n');
-                }
-                return sb.toString();
+                return indented(sb, explanation).toString();
             }
         },
         VERSION {
@@ -150,11 +147,7 @@ final class HelpLayout {
                 if (lines.length == 0) {
                     return "";
                 }
-                StringBuilder sb = new StringBuilder("\nDESCRIPTION:\n");
-                for (String line : lines) {
-                    sb.append(line.isEmpty() ? "" : INDENT + line).append('\n');
-                }
-                return sb.toString();
+                return indented(new StringBuilder("\nDESCRIPTION:\n"), List.of(lines)).toString();
             }
         },
         COMMANDS {
@@ -208,5 +201,13 @@ final class HelpLayout {
             }
             return sb.toString();
         }
+    }
+
+    /** Lines under a section heading, blank ones left without the indent's trailing spaces. */
+    private static StringBuilder indented(StringBuilder sb, List<String> lines) {
+        for (String line : lines) {
+            sb.append(line.isEmpty() ? "" : INDENT + line).append('\n');
+        }
+        return sb;
     }
 }
