@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,16 +94,16 @@ public abstract class CgroupManager {
     }
 
     public NewDirs newDirs() {
-        Map<String, String> cgroups = new java.util.LinkedHashMap<>();
-        Map<String, String> parents = new java.util.LinkedHashMap<>();
+        Map<String, String> cgroups = new LinkedHashMap<>();
+        Map<String, String> parents = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : paths().entrySet()) {
             Path dir = Path.of(e.getValue());
-            if (java.nio.file.Files.exists(dir)) {
+            if (Files.exists(dir)) {
                 continue;
             }
             cgroups.put(e.getKey(), e.getValue());
             Path top = null;
-            for (Path p = dir.getParent(); p != null && !java.nio.file.Files.exists(p); p = p.getParent()) {
+            for (Path p = dir.getParent(); p != null && !Files.exists(p); p = p.getParent()) {
                 top = p;
             }
             if (top != null) {
@@ -127,8 +128,8 @@ public abstract class CgroupManager {
             }
             for (Path p = Path.of(own).getParent(); p != null && p.startsWith(top); p = p.getParent()) {
                 try {
-                    java.nio.file.Files.deleteIfExists(p); // co-mounted controllers share a directory
-                } catch (java.io.IOException notEmpty) {
+                    Files.deleteIfExists(p); // co-mounted controllers share a directory
+                } catch (IOException notEmpty) {
                     break;
                 }
             }
@@ -174,7 +175,7 @@ public abstract class CgroupManager {
         if (host.mode() == CgroupHost.Mode.UNIFIED) {
             return new V2Manager(host.unifiedMount(), resolve(host.unifiedMount(), "/", host.ownCgroups().get(""), path));
         }
-        java.util.LinkedHashMap<String, String> paths = new java.util.LinkedHashMap<>();
+        java.util.LinkedHashMap<String, String> paths = new LinkedHashMap<>();
         for (CgroupHost.V1Mount m : host.v1Mounts()) {
             String dir = resolve(m.mountPoint(), m.root(), host.ownCgroups().get(m.key()), path);
             if (m.name() != null) {

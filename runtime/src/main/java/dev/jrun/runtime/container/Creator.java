@@ -70,24 +70,7 @@ final class Creator {
     ContainerState create() throws JrunException, IOException {
         Spec spec = bundle.spec();
         ConsoleRules.check(spec.process().isTerminal(), options.consoleSocket() != null, internalConsoleFd < 0);
-        StateStore.Lock lock = store.reserve(id);
-        boolean done = false;
-        try {
-            ContainerState state = build(spec);
-            done = true;
-            return state;
-        } finally {
-            if (!done) {
-                undo();
-            }
-            for (int fd : fds) {
-                sys.close(fd);
-            }
-            lock.close();
-            if (!done) {
-                store.remove(id);
-            }
-        }
+        return Reservation.build(store, sys, id, fds, this::undo, () -> build(spec));
     }
 
     private ContainerState build(Spec spec) throws JrunException, IOException {

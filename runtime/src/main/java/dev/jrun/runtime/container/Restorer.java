@@ -26,7 +26,6 @@ import dev.jrun.spec.model.Spec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,57 +78,14 @@ final class Restorer {
 
     ContainerState restore() throws JrunException, IOException {
         Spec spec = bundle.spec();
-        if (dev.jrun.runtime.plan.CriuMounts.idMappedRefusal(spec) != null) {
-            throw new JrunException(dev.jrun.runtime.plan.CriuMounts.idMappedRefusal(spec));
+        String idMapped = CriuMounts.idMappedRefusal(spec);
+        if (idMapped != null) {
+            throw new JrunException(idMapped);
         }
         // CRIU hands the restored terminal to a socket only; jrun has no terminal to proxy it to
         ConsoleRules.check(spec.process().isTerminal(), options.consoleSocket() != null, true);
-        List<String> descriptors = readDescriptors();
-        StateStore.Lock lock = store.reserve(id);
-        boolean done = false;
-        try {
-            ContainerState restored = build(spec, descriptors);
-            done = true;
-            return restored;
-        } finally {
-            if (!done) {
-                undo();
-            }
-            for (int fd : fds) {
-                sys.close(fd);
-            }
-            lock.close();
-            if (!done) {
-                store.remove(id);
-            }
-        }
-    }
-
-    /** The checkpointed init's stdio; pipes among them are reconnected to ours. */
-    private List<String> readDescriptors() throws JrunException, IOException {
-        Path file = criuOptions.imagePath().resolve(Checkpointer.DESCRIPTORS);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            if (!Files.isDirectory(criuOptions.imagePath())) {
-                throw new JrunException("open " + criuOptions.imagePath() + ": no such file or directory");
-            }
-            throw new JrunException("open " + file + ": no such file or directory (is "
-                    + criuOptions.imagePath() + " a checkpoint?)");
-        }
-        List<String> list = new ArrayList<>();
-        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(bytes)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
-                throw new IOException("not an array");
-            }
-            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
-                list.add(p.getText());
-            }
-        } catch (IOException e) {
-            throw new JrunException(file + " is not a list of descriptors: " + e.getMessage(), e);
-        }
-        return list;
+        List<String> descriptors = Checkpointer.readDescriptors(criuOptions.imagePath());
+        return Reservation.build(store, sys, id, fds, this::undo, () -> build(spec, descriptors));
     }
 
     private ContainerState build(Spec spec, List<String> descriptors) throws JrunException, IOException {
