@@ -53,6 +53,8 @@ final class CreateCommand implements Subcommand {
     static final String CONSOLE_SOCKET = "path to an AF_UNIX socket which will receive a file descriptor "
             + "referencing the master end of the console's pseudoterminal";
     static final String PID_FILE = "specify the file to write the process id to";
+    static final String NO_SUBREAPER = "disable the use of the subreaper used to reap reparented processes (jrun "
+            + "uses none: accepted as runc does, and has no effect)";
     static final String NO_PIVOT = "do not use pivot_root to jail the process inside rootfs (MS_MOVE and chroot "
             + "instead); needed when the rootfs is on a ramdisk";
     static final String PRESERVE_FDS = "pass N additional file descriptors to the container (stdio + $LISTEN_FDS "

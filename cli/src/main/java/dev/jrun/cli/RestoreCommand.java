@@ -34,8 +34,7 @@ final class RestoreCommand implements Subcommand {
                 "--bundle", "-b"));
         spec.addOption(Options.flag(RunCommand.DETACH, "--detach", "-d"));
         spec.addOption(Options.value("FILE", CreateCommand.PID_FILE, "--pid-file"));
-        spec.addOption(Options.flag("disable the use of the subreaper used to reap reparented processes (jrun uses "
-                + "none: accepted as runc does, and has no effect)", "--no-subreaper"));
+        spec.addOption(Options.flag(CreateCommand.NO_SUBREAPER, "--no-subreaper"));
         spec.addOption(Options.flag("do not use pivot_root to jail the process inside rootfs (accepted as runc "
                 + "does, and has no effect: CRIU sets up the restored root)", "--no-pivot"));
         spec.addOption(Options.repeated("NAMESPACE", CheckpointCommand.EMPTY_NS, "--empty-ns"));

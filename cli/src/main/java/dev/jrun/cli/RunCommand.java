@@ -25,8 +25,7 @@ final class RunCommand implements Subcommand {
                 it, edit the specification. See "jrun spec --help".
                 """), Options.flag(DETACH, "--detach", "-d"),
                 Options.flag("do not delete the container after it exits", "--keep"),
-                Options.flag("disable the use of the subreaper used to reap reparented processes (jrun uses none: "
-                        + "accepted as runc does, and has no effect)", "--no-subreaper"));
+                Options.flag(CreateCommand.NO_SUBREAPER, "--no-subreaper"));
     }
 
     @Override
