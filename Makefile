@@ -1,6 +1,7 @@
 # jrun: `make` builds everything, `make test` runs every test (integration tests need root),
 # `make unit-test` only those that need neither root nor the kernel, `make conformance` runs the
-# OCI runtime-tools suite (root), `make install PREFIX=/usr/local`, `make bench`, `make clean`.
+# OCI runtime-tools suite (root), `make install PREFIX=/usr/local` (and `make uninstall` with the
+# same PREFIX and DESTDIR), `make bench`, `make clean`.
 PREFIX ?= /usr/local
 MVN ?= mvn
 MVNFLAGS ?= -q -B
@@ -18,7 +19,7 @@ PROBE_SRC := test-bundles/src/main/c/jrun-probe.c
 JAVA_SRC := $(shell find spec runtime cli test-bundles packaging -path '*/src/main/*' -type f 2>/dev/null) \
 	pom.xml spec/pom.xml runtime/pom.xml cli/pom.xml test-bundles/pom.xml packaging/pom.xml
 
-.PHONY: all native jars dist demo test unit-test integration-test conformance install bench clean
+.PHONY: all native jars dist demo test unit-test integration-test conformance install uninstall bench clean
 
 all: dist
 
@@ -94,8 +95,13 @@ test: dist
 conformance: dist
 	python3 conformance/run.py --runtime $(abspath $(DIST))/bin/jrun --out $(abspath $(BUILD))/conformance
 
+# bin/jrun, lib/jrun/, share/man/man8/jrun*.8 and share/bash-completion/completions/jrun
 install: $(BUILD)/jars.stamp $(NATIVE)/jrun
 	packaging/assemble.sh $(DIST) $(DESTDIR)$(PREFIX)
+
+# What install put there, as its lib/jrun/installed-files lists it, and nothing else
+uninstall:
+	packaging/uninstall.sh $(DESTDIR)$(PREFIX)
 
 bench: dist
 	bench/run.sh

@@ -21,6 +21,8 @@ test_deps() {
     # util-linux: ps, unshare, setsid in the tests and the cgroup v2 guest's script;
     # runc and hyperfine: make bench
     echo python3 procps util-linux runc hyperfine
+    # man-db and groff-base: the install test reads the man pages as man and groff do
+    echo man-db groff-base
 }
 
 groups=${*:-build test}

@@ -23,6 +23,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -89,6 +90,8 @@ static char *home_env;          /* "HOME=..." found by OP_DEFAULT_HOME */
 static const char *guard_dir;   /* OP_MOUNT_GUARD: rootfs-relative directory no mount may enter */
 static int *source_trees;       /* OP_OPEN_MOUNT_SOURCES: clones made outside the user namespace */
 static uint32_t nsource_trees;
+static int *mapping_userns;     /* OP_MAPPING_USERNS: user namespaces that id-map mounts, by slot */
+static uint32_t nmapping_userns;
 static char **guard_allowed;    /* ... except onto these rootfs-relative paths */
 
 static void report_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -707,7 +710,15 @@ static void op_bind(const struct step *st)
 	int resolve = (int)I(st, BIND_resolve);
 	struct stat sb;
 	int64_t slot = I(st, BIND_sourceSlot);
-	int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+	int tree = -1;
+	if (I(st, BIND_idMapped)) {
+		if (slot < 0 || (uint64_t)slot >= nsource_trees || source_trees[slot] < 0)
+			report_error(EINVAL, "the id-mapped tree of %s was not prepared", source);
+		tree = source_trees[slot];
+		source_trees[slot] = -1;
+	} else {
+		tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+	}
 	/* a source the container's root may not open: the clone made before entering its user namespace */
 	if (tree < 0 && (errno == EACCES || errno == EPERM) && slot >= 0 && (uint64_t)slot < nsource_trees &&
 	    source_trees[slot] >= 0) {
@@ -727,6 +738,111 @@ static void op_bind(const struct step *st)
 	finish_mount(tree, target, &at);
 	close(tree);
 	close(target);
+}
+
+/* ---------------------------------------------------------------- id-mapped mounts */
+
+static void keep_source_tree(int tree)
+{
+	int *grown = realloc(source_trees, (nsource_trees + 1) * sizeof(int));
+	if (!grown)
+		report_error(ENOMEM, "keep the mount source");
+	source_trees = grown;
+	source_trees[nsource_trees++] = tree;
+}
+
+static void write_id_map(pid_t pid, const char *file, const char *map, size_t len)
+{
+	char rel[64];
+	snprintf(rel, sizeof rel, "%d/%s", (int)pid, file);
+	int fd = openat(proc_fd, rel, O_WRONLY | O_CLOEXEC);
+	/* the kernel takes a map in one write only */
+	if (fd < 0 || write(fd, map, len) != (ssize_t)len)
+		FAIL("write /proc/%s", rel);
+	close(fd);
+}
+
+/*
+ * A user namespace is only made by unsharing one, which would take us out of ours: a child
+ * makes it and keeps it alive until we hold it by fd.  The child's errno comes first on the
+ * socket; it then waits for our end to close.
+ */
+static int mapped_userns(const char *uid_map, size_t uid_len, const char *gid_map, size_t gid_len)
+{
+	int sv[2], fd;
+	int32_t err = 0;
+	char rel[64], c;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		FAIL("socketpair");
+	pid_t pid = fork();
+	if (pid < 0)
+		FAIL("fork");
+	if (pid == 0) {
+		close(sv[0]);
+		if (unshare(CLONE_NEWUSER) < 0)
+			err = errno;
+		if (write_all(sv[1], &err, sizeof err) == 0 && !err)
+			while (read(sv[1], &c, 1) < 0 && errno == EINTR)
+				;
+		_exit(0);
+	}
+	close(sv[1]);
+	if (read_all(sv[0], &err, sizeof err) < 0)
+		FAIL("create the user namespace");
+	if (err) {
+		errno = err;
+		FAIL("create the user namespace");
+	}
+	write_id_map(pid, "uid_map", uid_map, uid_len);
+	write_id_map(pid, "gid_map", gid_map, gid_len);
+	snprintf(rel, sizeof rel, "%d/ns/user", (int)pid);
+	fd = openat(proc_fd, rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		FAIL("open /proc/%s", rel);
+	close(sv[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return fd;
+}
+
+static void op_mapping_userns(const struct step *st)
+{
+	const char *path = S(st, MAPPING_USERNS_path);
+	int fd;
+	if (*path) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			FAIL_STEP();
+		/* the kernel's EINVAL for a wrong fd would read as the filesystem's refusal */
+		if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWUSER)
+			report_error(0, "%s is not a user namespace", path);
+	} else {
+		fd = mapped_userns(S(st, MAPPING_USERNS_uidMap), st->a[MAPPING_USERNS_uidMap].len,
+				   S(st, MAPPING_USERNS_gidMap), st->a[MAPPING_USERNS_gidMap].len);
+	}
+	int *grown = realloc(mapping_userns, (nmapping_userns + 1) * sizeof(int));
+	if (!grown)
+		report_error(ENOMEM, "keep the user namespace");
+	mapping_userns = grown;
+	mapping_userns[nmapping_userns++] = fd;
+}
+
+static void op_id_map_source(const struct step *st)
+{
+	const char *source = S(st, ID_MAP_SOURCE_source);
+	int64_t ns = I(st, ID_MAP_SOURCE_userns);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+	if (ns < 0 || (uint64_t)ns >= nmapping_userns)
+		report_error(EINVAL, "no user namespace in slot %lld", (long long)ns);
+	int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			     (I(st, ID_MAP_SOURCE_recursive) ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		FAIL("open_tree");
+	attr.userns_fd = (uint64_t)mapping_userns[ns];
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (I(st, ID_MAP_SOURCE_recursiveIdMap) ? AT_RECURSIVE : 0), &attr,
+			  sizeof attr) < 0)
+		FAIL("set MOUNT_ATTR_IDMAP");
+	keep_source_tree(tree);
 }
 
 /* Reads what the kernel logged about a failed fs context, so errors say more than EINVAL. */
@@ -1450,6 +1566,17 @@ static void op_chdir(const struct step *st)
  * Resolves argv[0] the way runc does before reporting "created", so a missing binary fails
  * create (and exec) with runc's words; the errno still travels for the exit status.
  */
+/* Whether gid is one of the process's supplementary groups. */
+static int in_groups(gid_t gid)
+{
+	gid_t groups[256];
+	int n = getgroups(256, groups);
+	for (int i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return 1;
+	return 0;
+}
+
 /*
  * Whether execve would run path, judged with the process's final effective ids and
  * capabilities (CAP_DAC_OVERRIDE lets it run a file others may not), not the real ids
@@ -1460,7 +1587,31 @@ static int executable(const char *path)
 #ifndef SYS_faccessat2
 #define SYS_faccessat2 439
 #endif
-	return (int)syscall(SYS_faccessat2, AT_FDCWD, path, X_OK, AT_EACCESS);
+	if (syscall(SYS_faccessat2, AT_FDCWD, path, X_OK, AT_EACCESS) == 0)
+		return 0;
+	/* a seccomp profile older than faccessat2 refuses it (EPERM): judge from the mode bits */
+	if (errno != ENOSYS && errno != EPERM)
+		return -1;
+	struct stat sb;
+	if (stat(path, &sb) < 0)
+		return -1;
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct caps[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	int dac_override = syscall(SYS_capget, &hdr, caps) == 0 &&
+		(caps[0].effective & (1u << CAP_DAC_OVERRIDE));
+	mode_t bits;
+	if (dac_override || geteuid() == 0)
+		bits = S_IXUSR | S_IXGRP | S_IXOTH;   /* any one x bit will do */
+	else if (sb.st_uid == geteuid())
+		bits = S_IXUSR;
+	else if (sb.st_gid == getegid() || in_groups(sb.st_gid))
+		bits = S_IXGRP;
+	else
+		bits = S_IXOTH;
+	if (sb.st_mode & bits)
+		return 0;
+	errno = EACCES;
+	return -1;
 }
 
 static void op_lookup_exec(const struct step *st)
@@ -1657,6 +1808,12 @@ static void run_step(const struct step *st)
 						    (rec[i] ? AT_RECURSIVE : 0));
 		break;
 	}
+	case OP_MAPPING_USERNS:
+		op_mapping_userns(st);
+		break;
+	case OP_ID_MAP_SOURCE:
+		op_id_map_source(st);
+		break;
 	case OP_JOIN_NAMESPACES:
 		op_join_namespaces(st);
 		break;
@@ -1857,6 +2014,9 @@ static void run_step(const struct step *st)
 			if (source_trees[i] >= 0)
 				close(source_trees[i]);
 		nsource_trees = 0;
+		for (uint32_t i = 0; i < nmapping_userns; i++)
+			close(mapping_userns[i]);
+		nmapping_userns = 0;
 		if (shared_mask >= 0)
 			close(shared_mask);
 		shared_mask = -1;

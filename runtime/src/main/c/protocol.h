@@ -2,7 +2,7 @@
  * The protocol between the Java runtime and jrun-init.  GENERATED from dev.jrun.runtime.process.Wire
  * and dev.jrun.runtime.plan.{Op,Step,Resolve,ProcGuard} by PlanProtocolTest: do not edit; after a
  * change on the Java side run
- *   mvn test -pl runtime -am -Dtest=PlanProtocolTest -Djrun.updateGolden=true
+ *   mvn test -pl runtime -am -Dtest=PlanProtocolTest -Djrun.updateGolden=true -Dsurefire.failIfNoSpecifiedTests=false
  * Framing and payloads are described in Wire's documentation.
  */
 #ifndef JRUN_PROTOCOL_H
@@ -87,7 +87,9 @@
 #define OP_LOOKUP_EXEC 51
 #define OP_DEFAULT_HOME 52
 #define OP_EXEC 53
-#define OP_LAST 53
+#define OP_MAPPING_USERNS 54
+#define OP_ID_MAP_SOURCE 55
+#define OP_LAST 55
 
 /* each operation's arguments: 'i' integer, 's' string or bytes, 'v' list of strings */
 static const char *const op_signature[OP_LAST + 1] = {
@@ -103,7 +105,7 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_ROOT_PROPAGATION] = "i",
 	[OP_PREPARE_ROOTFS] = "ssi",
 	[OP_MOUNT_GUARD] = "sv",
-	[OP_BIND] = "ssiiiiiiiiiiii",
+	[OP_BIND] = "ssiiiiiiiiiiiii",
 	[OP_MOUNT_FS] = "sssviiiiiii",
 	[OP_SET_ATTR] = "siii",
 	[OP_MKNOD] = "siiiii",
@@ -144,6 +146,8 @@ static const char *const op_signature[OP_LAST + 1] = {
 	[OP_LOOKUP_EXEC] = "ss",
 	[OP_DEFAULT_HOME] = "i",
 	[OP_EXEC] = "vv",
+	[OP_MAPPING_USERNS] = "sss",
+	[OP_ID_MAP_SOURCE] = "siii",
 };
 
 /* argument positions, by name */
@@ -157,7 +161,7 @@ enum { PROC_WRITE_path, PROC_WRITE_data };
 enum { ROOT_PROPAGATION_flags };
 enum { PREPARE_ROOTFS_rootfs, PREPARE_ROOTFS_parentMount, PREPARE_ROOTFS_bindOntoItself };
 enum { MOUNT_GUARD_dir, MOUNT_GUARD_allowed };
-enum { BIND_source, BIND_dest, BIND_recursive, BIND_set, BIND_clear, BIND_recursiveSet, BIND_recursiveClear, BIND_propagation, BIND_propagationRecursive, BIND_resolve, BIND_procPolicy, BIND_explicitClear, BIND_atimeRequested, BIND_sourceSlot };
+enum { BIND_source, BIND_dest, BIND_recursive, BIND_set, BIND_clear, BIND_recursiveSet, BIND_recursiveClear, BIND_propagation, BIND_propagationRecursive, BIND_resolve, BIND_procPolicy, BIND_explicitClear, BIND_atimeRequested, BIND_sourceSlot, BIND_idMapped };
 enum { MOUNT_FS_fstype, MOUNT_FS_source, MOUNT_FS_dest, MOUNT_FS_params, MOUNT_FS_set, MOUNT_FS_clear, MOUNT_FS_propagation, MOUNT_FS_resolve, MOUNT_FS_procPolicy, MOUNT_FS_modeFromTarget, MOUNT_FS_copyUp };
 enum { SET_ATTR_dest, SET_ATTR_set, SET_ATTR_clear, SET_ATTR_recursive };
 enum { MKNOD_path, MKNOD_mode, MKNOD_major, MKNOD_minor, MKNOD_uid, MKNOD_gid };
@@ -190,5 +194,7 @@ enum { CHDIR_path, CHDIR_deferIfDenied };
 enum { LOOKUP_EXEC_name, LOOKUP_EXEC_path };
 enum { DEFAULT_HOME_uid };
 enum { EXEC_argv, EXEC_env };
+enum { MAPPING_USERNS_uidMap, MAPPING_USERNS_gidMap, MAPPING_USERNS_path };
+enum { ID_MAP_SOURCE_source, ID_MAP_SOURCE_recursive, ID_MAP_SOURCE_userns, ID_MAP_SOURCE_recursiveIdMap };
 
 #endif

@@ -15,37 +15,47 @@ final class CheckpointCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = withCriuFlags(Options.command(name(), "checkpoint a running container"));
-        spec.addOption(Options.value("DIR", "pre-dump images to build on, relative to --image-path", "--parent-path"));
+        CommandSpec spec = Options.command(name(), "checkpoint a running container", """
+                <container-id>
+
+                Where "<container-id>" is the name for the instance of the container to be
+                checkpointed.""", """
+                The checkpoint command saves the state of the container instance with CRIU.
+                Unless it is left running or only pre-dumped, the container is then deleted.""");
+        spec.addOption(Options.value("DIR", "path for saving criu image files (default: \"checkpoint\" in the current "
+                + "directory)", "--image-path"));
+        spec.addOption(Options.value("DIR", WORK_PATH, "--work-path"));
+        spec.addOption(Options.value("DIR", "path for previous criu image files in pre-dump, relative to "
+                + "--image-path", "--parent-path"));
         spec.addOption(Options.flag("leave the process running after checkpointing", "--leave-running"));
+        spec.addOption(Options.flag(TCP_ESTABLISHED, "--tcp-established"));
         spec.addOption(Options.flag("skip in-flight tcp connections", "--tcp-skip-in-flight"));
         spec.addOption(Options.flag("allow one to link unlinked files back when possible", "--link-remap"));
-        spec.addOption(Options.flag("dump the container's memory only, leave it running (needs soft-dirty tracking)",
-                "--pre-dump"));
-        spec.addOption(Options.value("ADDRESS:PORT", "send memory pages to the page server at ADDRESS:PORT",
-                "--page-server"));
+        spec.addOption(Options.flag(EXT_UNIX_SK, "--ext-unix-sk"));
+        spec.addOption(Options.flag(SHELL_JOB, "--shell-job"));
+        spec.addOption(Options.flag(LAZY_PAGES, "--lazy-pages"));
         spec.addOption(Options.value("FD", "criu writes \\0 to this FD once lazy-pages is ready", "--status-fd"));
+        spec.addOption(Options.value("ADDRESS:PORT", "ADDRESS:PORT of the page server", "--page-server"));
+        spec.addOption(Options.flag(FILE_LOCKS, "--file-locks"));
+        spec.addOption(Options.flag("dump container's memory information only, leave the container running after "
+                + "this", "--pre-dump"));
+        spec.addOption(Options.value("MODE", MANAGE_CGROUPS_MODE, "--manage-cgroups-mode"));
+        spec.addOption(Options.repeated("NAMESPACE", EMPTY_NS, "--empty-ns"));
+        spec.addOption(Options.flag(AUTO_DEDUP, "--auto-dedup"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
         return spec;
     }
 
-    /** The flags checkpoint and restore share. */
-    static CommandSpec withCriuFlags(CommandSpec spec) {
-        spec.addOption(Options.value("DIR", "directory of the criu images (default: ./checkpoint)", "--image-path"));
-        spec.addOption(Options.value("DIR", "directory for criu's work files and log (default: the image directory)",
-                "--work-path"));
-        spec.addOption(Options.flag("allow open tcp connections", "--tcp-established"));
-        spec.addOption(Options.flag("allow external unix sockets", "--ext-unix-sk"));
-        spec.addOption(Options.flag("allow shell jobs", "--shell-job"));
-        spec.addOption(Options.flag("handle file locks, for safety", "--file-locks"));
-        spec.addOption(Options.value("MODE", "cgroups mode: soft|full|strict|ignore (default: soft)",
-                "--manage-cgroups-mode"));
-        spec.addOption(Options.repeated("NS", "create a namespace, but don't restore its properties (network)",
-                "--empty-ns"));
-        spec.addOption(Options.flag("enable auto deduplication of memory images", "--auto-dedup"));
-        spec.addOption(Options.flag("use userfaultfd to lazily restore memory pages", "--lazy-pages"));
-        return spec;
-    }
+    // what checkpoint and restore both take, in the same words
+    static final String WORK_PATH = "path for saving work files and logs (default: the image path)";
+    static final String TCP_ESTABLISHED = "allow open tcp connections";
+    static final String EXT_UNIX_SK = "allow external unix sockets";
+    static final String SHELL_JOB = "allow shell jobs";
+    static final String FILE_LOCKS = "handle file locks, for safety";
+    static final String LAZY_PAGES = "use userfaultfd to lazily restore memory pages";
+    static final String MANAGE_CGROUPS_MODE = "cgroups mode: soft|full|strict|ignore (default: soft)";
+    static final String EMPTY_NS = "create a namespace, but don't restore its properties (only \"network\")";
+    static final String AUTO_DEDUP = "enable auto deduplication of memory images";
 
     /**
      * Relative paths are taken from the current directory now: CRIU works elsewhere, and runc

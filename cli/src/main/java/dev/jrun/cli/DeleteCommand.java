@@ -13,8 +13,19 @@ final class DeleteCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "delete a container");
-        spec.addOption(Options.flag("kill the container first if it is running", "--force", "-f"));
+        CommandSpec spec = Options.command(name(),
+                "delete any resources held by the container often used with detached container", """
+                <container-id>
+
+                Where "<container-id>" is the name for the instance of the container.
+
+                EXAMPLE:
+                To remove the stopped container "ubuntu01", and everything jrun holds for it,
+                from the containers "jrun list" shows:
+
+                       # jrun delete ubuntu01""", "");
+        spec.addOption(Options.flag("forcibly deletes the container if it is still running (uses SIGKILL); "
+                + "an unknown container is then not an error", "--force", "-f"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
         return spec;
     }

@@ -21,9 +21,18 @@ final class EventsCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "display container events: stats and OOM notifications");
-        spec.addOption(Options.flag("display the container's stats once, then exit", "--stats"));
-        spec.addOption(Options.value("DURATION", "stats interval, e.g. 5s, 500ms, 1m (default 5s)", "--interval"));
+        CommandSpec spec = Options.command(name(),
+                "display container events such as OOM notifications, cpu, memory, and IO usage statistics", """
+                <container-id>
+
+                Where "<container-id>" is the name for the instance of the container.""", """
+                The events command displays information about the container, as JSON lines:
+                its statistics once every interval (5 seconds by default), and an "oom" event
+                whenever the kernel kills one of its processes for lack of memory, until the
+                container stops.""");
+        spec.addOption(Options.value("DURATION", "set the stats collection interval, such as 5s, 500ms or 1m "
+                + "(default: 5s)", "--interval"));
+        spec.addOption(Options.flag("display the container's stats then exit", "--stats"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
         return spec;
     }

@@ -23,26 +23,38 @@ final class ExecCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "run another process in a running container");
-        spec.addOption(Options.value("FILE", "a runtime-spec process JSON (other process flags are ignored)",
-                "--process", "-p"));
-        spec.addOption(Options.flag("allocate a pseudo-TTY", "--tty", "-t"));
-        spec.addOption(Options.flag("detach from the process", "--detach", "-d"));
-        spec.addOption(Options.repeated("K=V", "set an environment variable", "--env", "-e"));
+        CommandSpec spec = Options.command(name(), "execute new process inside the container", """
+                <container-id> <command> [command options]  || -p process.json <container-id>
+
+                Where "<container-id>" is the name for the instance of the container and
+                "<command>" is the command to be executed in the container, with its own
+                options. "<command>" can't be empty unless a "-p" flag is provided.
+
+                EXAMPLE:
+                To list the processes running in the container with the container's ps:
+
+                       # jrun exec <container-id> ps""", "");
+        spec.addOption(Options.value("PATH", CreateCommand.CONSOLE_SOCKET, "--console-socket"));
+        spec.addOption(Options.value("PATH", "path to an AF_UNIX socket which will receive a file descriptor "
+                + "referencing the exec process", "--pidfd-socket"));
         spec.addOption(Options.value("DIR", "current working directory in the container", "--cwd"));
-        spec.addOption(Options.value("UID[:GID]", "user to run as", "--user", "-u"));
-        spec.addOption(Options.repeated("GID", "additional group", "--additional-gids", "-g"));
-        spec.addOption(Options.repeated("CAP", "add a capability", "--cap", "-c"));
-        spec.addOption(Options.flag("set no_new_privs", "--no-new-privs"));
-        spec.addOption(Options.value("PROFILE", "AppArmor profile", "--apparmor"));
-        spec.addOption(Options.value("LABEL", "SELinux process label", "--process-label"));
-        spec.addOption(Options.repeated("[CONTROLLER:]PATH",
-                "run the process in an existing sub-cgroup of the container's (repeat per controller)", "--cgroup"));
-        spec.addOption(Options.flag("exec even if the container is paused", "--ignore-paused"));
-        spec.addOption(Options.value("FILE", "write the process's host pid to FILE", "--pid-file"));
-        spec.addOption(Options.value("PATH", "unix socket to send the pty master to", "--console-socket"));
-        spec.addOption(Options.value("N", "pass N more fds (3..3+N-1) to the process", "--preserve-fds"));
-        spec.addOption(Options.value("PATH", "unix socket to send a pidfd of the process to", "--pidfd-socket"));
+        spec.addOption(Options.repeated("NAME=VALUE", "set environment variables", "--env", "-e"));
+        spec.addOption(Options.flag("allocate a pseudo-TTY", "--tty", "-t"));
+        spec.addOption(Options.value("UID[:GID]", "UID (format: <uid>[:<gid>])", "--user", "-u"));
+        spec.addOption(Options.repeated("GID", "additional gids", "--additional-gids", "-g"));
+        spec.addOption(Options.value("FILE", "path to the process.json, a runtime-spec process (the other process "
+                + "flags are then ignored)", "--process", "-p"));
+        spec.addOption(Options.flag(RunCommand.DETACH, "--detach", "-d"));
+        spec.addOption(Options.value("FILE", CreateCommand.PID_FILE, "--pid-file"));
+        spec.addOption(Options.value("LABEL", "set the asm process label for the process commonly used with selinux",
+                "--process-label"));
+        spec.addOption(Options.value("PROFILE", "set the apparmor profile for the process", "--apparmor"));
+        spec.addOption(Options.flag("set the no new privileges value for the process", "--no-new-privs"));
+        spec.addOption(Options.repeated("CAP", "add a capability to the bounding set for the process", "--cap", "-c"));
+        spec.addOption(Options.value("N", CreateCommand.PRESERVE_FDS, "--preserve-fds"));
+        spec.addOption(Options.repeated("[CONTROLLER:]CGROUP", "run the process in an (existing) sub-cgroup(s). "
+                + "Format is [<controller>:]<cgroup>.", "--cgroup"));
+        spec.addOption(Options.flag("allow exec in a paused container", "--ignore-paused"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
         spec.addPositional(Options.rest("COMMAND", "command and arguments"));
         // the command's own flags are not ours

@@ -15,7 +15,12 @@ final class FeaturesCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        return Options.command(name(), "show the features jrun implements");
+        return Options.command(name(), "show the enabled features", "", """
+                Shows what this jrun implements, as the JSON document the OCI runtime
+                specification defines (features.md): the OCI versions, hooks and mount options
+                it takes, the namespaces, capabilities, cgroup, seccomp and other Linux features
+                it supports, and annotations that describe the build.
+                """);
     }
 
     @Override

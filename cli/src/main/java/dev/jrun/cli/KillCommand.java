@@ -12,8 +12,19 @@ final class KillCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "send a signal to a container's process");
-        spec.addOption(Options.flag("signal every process in the container", "--all", "-a"));
+        CommandSpec spec = Options.command(name(),
+                "kill sends the specified signal (default: SIGTERM) to the container's init process", """
+                <container-id> [signal]
+
+                Where "<container-id>" is the name for the instance of the container and
+                "[signal]" is the signal to send, by name (KILL or SIGKILL) or number.
+
+                EXAMPLE:
+                To send KILL to the init process of the container "ubuntu01":
+
+                       # jrun kill ubuntu01 KILL""", "");
+        spec.addOption(Options.flag("send the specified signal to all processes inside the container", "--all",
+                "-a"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
         spec.addPositional(Options.second("SIGNAL", "0..1", "signal name or number (default TERM)"));
         return spec;

@@ -18,9 +18,20 @@ final class ListCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "list the containers under --root");
-        spec.addOption(Options.value("FORMAT", "table or json", "--format", "-f"));
-        spec.addOption(Options.flag("print only the ids", "--quiet", "-q"));
+        CommandSpec spec = Options.command(name(), "lists containers started by jrun with the given root", """
+
+                Where the given root is specified via the global option "--root"
+                (default: "%s").
+
+                EXAMPLE 1:
+                To list containers created via the default "--root":
+                       # jrun list
+
+                EXAMPLE 2:
+                To list containers created using a non-default value for "--root":
+                       # jrun --root value list""".formatted(Main.DEFAULT_ROOT), "");
+        spec.addOption(Options.value("FORMAT", "select one of: table or json (default: \"table\")", "--format", "-f"));
+        spec.addOption(Options.flag("display only container IDs", "--quiet", "-q"));
         return spec;
     }
 

@@ -27,11 +27,13 @@ public final class Main {
         System.exit(status);
     }
 
+    /** Every command, in the order runc's help lists them; jrun's own and help last. */
     static List<Subcommand> subcommands() {
-        return List.of(new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(),
-                new ListCommand(), new KillCommand(), new DeleteCommand(), new ExecCommand(), new PauseCommand(true),
-                new PauseCommand(false), new PsCommand(), new UpdateCommand(), new EventsCommand(), new SpecCommand(),
-                new FeaturesCommand(), new ValidateCommand(), new CheckpointCommand(), new RestoreCommand());
+        return List.of(new CheckpointCommand(), new CreateCommand(), new DeleteCommand(), new EventsCommand(),
+                new ExecCommand(), new KillCommand(), new ListCommand(), new PauseCommand(true), new PsCommand(),
+                new RestoreCommand(), new PauseCommand(false), new RunCommand(), new SpecCommand(), new StartCommand(),
+                new StateCommand(), new UpdateCommand(), new FeaturesCommand(), new ValidateCommand(),
+                new HelpCommand());
     }
 
     /** One subcommand by name, or null: a call builds only the flags of the command it runs. */
@@ -60,22 +62,51 @@ public final class Main {
         }
     }
 
+    /** jrun's global flags, in the order runc's help lists them, and the commands given. */
     static CommandSpec rootSpec(List<Subcommand> subs) {
-        CommandSpec root = Options.command("jrun", "an OCI container runtime, a drop-in replacement for runc");
-        root.addOption(Options.value("DIR", "root directory for container state (default " + DEFAULT_ROOT + ")", "--root"));
-        root.addOption(Options.value("FILE", "append log lines to FILE", "--log"));
-        root.addOption(Options.value("FORMAT", "log format: text or json", "--log-format"));
-        root.addOption(Options.flag("log debug output", "--debug"));
-        root.addOption(Options.flag("use the systemd cgroup driver", "--systemd-cgroup"));
-        root.addOption(Options.value("VALUE", "accepted for runc compatibility (true, false, auto)", "--rootless"));
-        root.addOption(Options.value("PATH", "path to the criu program for checkpoint and restore (default: criu in $PATH)",
-                "--criu"));
+        CommandSpec root = CommandSpec.create().name("jrun");
+        root.usageMessage().header("Open Container Initiative runtime").description(DESCRIPTION.split("\n", -1));
+        root.addOption(Options.flag("enable debug logging", "--debug"));
+        root.addOption(Options.value("FILE", "set the log file to write jrun logs to (default is '/dev/stderr')",
+                "--log"));
+        root.addOption(Options.value("FORMAT", "set the log format ('text' (default), or 'json')", "--log-format"));
+        root.addOption(Options.value("DIR", "root directory for storage of container state (this should be located "
+                + "in tmpfs) (default: \"" + DEFAULT_ROOT + "\")", "--root"));
+        root.addOption(Options.value("PATH", "path to the criu binary used for checkpoint and restore (default: "
+                + "\"criu\", found in $PATH)", "--criu"));
+        root.addOption(Options.flag("enable systemd cgroup support, with cgroupsPath of the form "
+                + "\"slice:prefix:name\" (jrun has no systemd driver yet: create and run refuse it)",
+                "--systemd-cgroup"));
+        root.addOption(Options.value("VALUE", "ignore cgroup permission errors ('true', 'false', or 'auto'): accepted "
+                + "as runc does, and has no effect", "--rootless"));
+        root.addOption(Options.help());
         root.addOption(Options.flag("print the version", "--version", "-v"));
         for (Subcommand s : subs) {
             root.addSubcommand(s.name(), s.spec());
         }
         return root;
     }
+
+    private static final String DESCRIPTION = """
+            jrun is a command line client for running applications packaged according to
+            the Open Container Initiative (OCI) format, and an implementation of the OCI
+            runtime specification. It is a drop-in replacement for runc: the same commands,
+            options, outputs and exit statuses, so container managers such as containerd,
+            Docker and Podman can run their containers with it.
+
+            Containers are configured using bundles. A bundle for a container is a directory
+            that includes a specification file named "config.json" and a root filesystem.
+            The root filesystem contains the contents of the container.
+
+            To start a new instance of a container:
+
+                # jrun run [ -b bundle ] <container-id>
+
+            Where "<container-id>" is your name for the instance of the container that you
+            are starting, unique on your host. Providing the bundle directory using "-b" is
+            optional. The default value for "bundle" is the current directory.
+
+            "jrun help <command>" (or "jrun <command> -h") shows the options of a command.""";
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         return run(args, Path.of(""), System.in, null, out, err);
@@ -95,7 +126,8 @@ public final class Main {
     /** The subcommand a call names ("" for none) and its --root (null for the default). */
     public static String[] subcommandAndRoot(String[] args) {
         String[] normalized = LongFlags.normalize(args);
-        return new String[] {LongFlags.subcommandName(normalized), LongFlags.globalValue(normalized, "root")};
+        int at = LongFlags.subcommandIndex(normalized);
+        return new String[] {at < 0 ? "" : normalized[at], LongFlags.globalValue(normalized, "root")};
     }
 
     /** Whether a call is `exec` with --detach (-d): it returns once the process is started. */
@@ -119,12 +151,15 @@ public final class Main {
         System.setProperty("picocli.converters.excludes", ".*");
         String[] normalized = LongFlags.normalize(args);
         // building every subcommand's flags costs tens of milliseconds: only usage needs them all
-        String name = LongFlags.subcommandName(normalized);
+        int at = LongFlags.subcommandIndex(normalized);
+        String name = at < 0 ? "" : normalized[at];
         if (name.equals("create") || name.equals("run") || name.equals("exec") || name.equals("checkpoint")
                 || name.equals("restore")) {
             preloadNativeLayer();
         }
         Subcommand only = subcommand(name);
+        // as runc: a word that names no command is reported once the global flags are taken
+        boolean unknown = !name.isEmpty() && only == null && !HelpCommand.named(name);
         List<Subcommand> subs = only != null ? List.of(only)
                 : name.isEmpty() && versionOnly(normalized) ? List.<Subcommand>of() : subcommands();
         CommandLine cli = new CommandLine(rootSpec(subs));
@@ -132,7 +167,7 @@ public final class Main {
         cli.setOverwrittenOptionsAllowed(true);
         ParseResult root;
         try {
-            root = cli.parseArgs(normalized);
+            root = cli.parseArgs(unknown ? java.util.Arrays.copyOf(normalized, at) : normalized);
         } catch (CommandLine.ParameterException e) {
             err.println(e.getMessage());
             return 1;
@@ -160,13 +195,20 @@ public final class Main {
             out.print(version());
             return 0;
         }
-        if (CommandLine.printHelpIfRequested(root)) {
+        ParseResult sub = root.subcommand();
+        if (root.isUsageHelpRequested() || sub == null && !unknown) {
+            // as runc: jrun without a command shows its help, and that is no error
+            out.print(HelpLayout.render(root.commandSpec()));
             return 0;
         }
-        ParseResult sub = root.subcommand();
-        if (sub == null) {
-            cli.usage(out);
-            return args.length == 0 ? 0 : 1;
+        if (unknown) {
+            JrunException noTopic = HelpCommand.noTopic(name);
+            log.error(noTopic.getMessage());
+            return noTopic.exitStatus();
+        }
+        if (sub.isUsageHelpRequested()) {
+            out.print(HelpLayout.render(sub.commandSpec()));
+            return 0;
         }
         Subcommand command = null;
         for (Subcommand s : subs) {
@@ -260,6 +302,18 @@ public final class Main {
     }
 
     static String version() {
+        Properties p = versionProperties();
+        return "jrun version " + p.getProperty("version", "unknown") + "\n"
+                + "commit: " + p.getProperty("commit", "unknown") + "\n"
+                + "spec: " + dev.jrun.spec.OciVersion.CURRENT + "\n";
+    }
+
+    /** The version alone, as runc's help shows it. */
+    static String versionNumber() {
+        return versionProperties().getProperty("version", "unknown");
+    }
+
+    private static Properties versionProperties() {
         Properties p = new Properties();
         // the installed copy is a plain file: reading a class path resource would first search
         // the JDK's module image, which costs more than the rest of --version
@@ -273,9 +327,7 @@ public final class Main {
         } catch (IOException e) {
             // fall back to unknown
         }
-        return "jrun version " + p.getProperty("version", "unknown") + "\n"
-                + "commit: " + p.getProperty("commit", "unknown") + "\n"
-                + "spec: " + dev.jrun.spec.OciVersion.CURRENT + "\n";
+        return p;
     }
 
     /** runc (urfave/cli) also accepts long flags with one dash: -pid-file, -bundle. */
@@ -313,19 +365,20 @@ public final class Main {
             return out.toArray(new String[0]);
         }
 
-        /** The first word that is neither a global flag nor a global flag's value, or "". */
-        static String subcommandName(String[] args) {
+        /** Where the first word that is neither a global flag nor a global flag's value is, or -1. */
+        static int subcommandIndex(String[] args) {
             boolean valueNext = false;
-            for (String a : args) {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
                 if (valueNext) {
                     valueNext = false;
                 } else if (a.startsWith("-")) {
                     valueNext = !a.contains("=") && VALUED.contains(a.replaceFirst("^--?", ""));
                 } else {
-                    return a;
+                    return i;
                 }
             }
-            return "";
+            return -1;
         }
 
         /** The value of a global flag given before the subcommand (its last one), or null. */

@@ -10,11 +10,27 @@ final class Options {
     private Options() {
     }
 
-    static CommandSpec command(String name, String description) {
+    /**
+     * A command with runc's help texts, kept in picocli's usage fields so the help, the man
+     * pages and the completion all read them from the model that parses:
+     *
+     * @param summary the one line the command list shows (urfave/cli's Usage): the header
+     * @param args what follows "[command options]" in USAGE (ArgsUsage); lines after the first
+     *     are shown beneath it: the custom synopsis
+     * @param description the DESCRIPTION section, or "" for none
+     */
+    static CommandSpec command(String name, String summary, String args, String description) {
         CommandSpec spec = CommandSpec.create().name(name);
-        spec.usageMessage().description(description);
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("show help").build());
+        spec.usageMessage().header(summary).customSynopsis(args.split("\n", -1));
+        if (!description.isEmpty()) {
+            spec.usageMessage().description(description.stripTrailing().split("\n", -1));
+        }
+        spec.addOption(help());
         return spec;
+    }
+
+    static OptionSpec help() {
+        return OptionSpec.builder("--help", "-h").usageHelp(true).description("show help").build();
     }
 
     static OptionSpec value(String label, String description, String... names) {

@@ -18,8 +18,23 @@ final class PauseCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), pause ? "suspend every process in the container"
-                : "resume every process in a paused container");
+        CommandSpec spec = pause
+                ? Options.command(name(), "pause suspends all processes inside the container", """
+                        <container-id>
+
+                        Where "<container-id>" is the name for the instance of the container to be
+                        paused.""", """
+                        The pause command suspends all processes in the instance of the container.
+
+                        Use jrun list to identify instances of containers and their current status.""")
+                : Options.command(name(), "resumes all processes that have been previously paused", """
+                        <container-id>
+
+                        Where "<container-id>" is the name for the instance of the container to be
+                        resumed.""", """
+                        The resume command resumes all processes in the instance of the container.
+
+                        Use jrun list to identify instances of containers and their current status.""");
         spec.addPositional(Options.positional("ID", "1", "container id"));
         return spec;
     }

@@ -20,8 +20,13 @@ final class PsCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "list the processes running inside a container");
-        spec.addOption(Options.value("FORMAT", "table or json", "--format", "-f"));
+        CommandSpec spec = Options.command(name(), "ps displays the processes running inside a container", """
+                <container-id> [ps options]
+
+                Where "[ps options]" are passed to ps(1), whose output is filtered to the
+                container's processes (default: -ef).""", "");
+        spec.addOption(Options.value("FORMAT", "select one of: table or json (json: only the process ids) "
+                + "(default: \"table\")", "--format", "-f"));
         spec.addPositional(Options.positional("ID", "1", "container id"));
         spec.addPositional(Options.rest("PS_OPTIONS", "options for ps (default -ef)"));
         // everything after the id belongs to ps(1), dashes included

@@ -15,7 +15,15 @@ final class ServerCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "show or stop the jrun server for this state root");
+        CommandSpec spec = Options.command(name(), "show or stop the jrun server for this state root", """
+                [status|stop]
+
+                Where "status" (the default) shows the server that serves calls for this state
+                root, and "stop" stops it; calls go on, in-process, until the next one starts a
+                server again.""", """
+                The jrun server is a warm JVM that runs jrun's calls for the small bin/jrun front
+                end; it exits by itself after 60 seconds without a call. JRUN_NO_SERVER=1 turns
+                it off: every call then runs in its own JVM.""");
         spec.addPositional(Options.positional("ACTION", "0..1", "status (default) or stop"));
         return spec;
     }

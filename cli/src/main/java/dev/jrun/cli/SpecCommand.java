@@ -20,9 +20,34 @@ final class SpecCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "create a new config.json in the bundle");
-        spec.addOption(Options.value("DIR", "path to the bundle (default: the current directory)", "--bundle", "-b"));
-        spec.addOption(Options.flag("generate a config for a rootless container", "--rootless"));
+        CommandSpec spec = Options.command(name(), "create a new specification file", "", """
+                The spec command creates the new specification file named "config.json" for
+                the bundle. It will not overwrite one that exists.
+
+                The spec generated is just a starter file: edit it to get the container you
+                want. Its process.args, for example, runs "sh", which works in a busybox or a
+                distribution image but not in one without a shell.
+
+                EXAMPLE:
+                To run docker's hello-world image in a container named container1:
+
+                    mkdir hello
+                    cd hello
+                    docker export $(docker create hello-world) > hello-world.tar
+                    mkdir rootfs
+                    tar -C rootfs -xf hello-world.tar
+                    jrun spec
+                    sed -i 's;"sh";"/hello";' config.json
+                    jrun run container1
+
+                Containers need root privilege. With --rootless the file is made for a
+                container started by a user other than root instead: that user becomes root
+                in a new user namespace. --rootless is not needed when jrun runs as root in a
+                user namespace made by an unprivileged user.
+                """);
+        spec.addOption(Options.value("DIR", "path to the root of the bundle directory (default: the current directory)",
+                "--bundle", "-b"));
+        spec.addOption(Options.flag("generate a configuration for a rootless container", "--rootless"));
         return spec;
     }
 

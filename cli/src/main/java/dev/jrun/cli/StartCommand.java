@@ -12,7 +12,11 @@ final class StartCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "start a created container");
+        CommandSpec spec = Options.command(name(), "executes the user defined process in a created container", """
+                <container-id>
+
+                Where "<container-id>" is the name for the instance of the container.""",
+                "The start command executes the user defined process in a created container.");
         spec.addPositional(Options.positional("ID", "1", "container id"));
         return spec;
     }

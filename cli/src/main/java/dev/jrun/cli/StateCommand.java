@@ -16,7 +16,12 @@ final class StateCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "output the state of a container");
+        CommandSpec spec = Options.command(name(), "output the state of a container", """
+                <container-id>
+
+                Where "<container-id>" is the name for the instance of the container.""", """
+                The state command outputs current state information for the instance of a
+                container, as JSON.""");
         spec.addPositional(Options.positional("ID", "1", "container id"));
         return spec;
     }

@@ -19,8 +19,16 @@ final class ValidateCommand implements Subcommand {
 
     @Override
     public CommandSpec spec() {
-        CommandSpec spec = Options.command(name(), "check a bundle's config.json and print every problem");
-        spec.addOption(Options.value("DIR", "path to the bundle (default: the current directory)", "--bundle", "-b"));
+        CommandSpec spec = Options.command(name(), "check a bundle's config.json and print every problem", "", """
+                The validate command checks the bundle's specification file, "config.json", as
+                create would, without creating anything. It prints every problem it finds, one
+                a line, and exits with status 1 if there is any; else it prints the bundle's
+                path followed by ": valid". Warnings are printed but do not fail.
+
+                runc has no such command: it is jrun's own.
+                """);
+        spec.addOption(Options.value("DIR", "path to the root of the bundle directory (default: the current directory)",
+                "--bundle", "-b"));
         return spec;
     }
 

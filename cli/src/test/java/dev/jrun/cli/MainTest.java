@@ -1,6 +1,7 @@
 package dev.jrun.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,10 +123,21 @@ class MainTest {
 
     @Test
     void unknownSubcommandAndFlagFail() {
-        assertEquals(1, jrun("frobnicate").status());
+        Result unknown = jrun("frobnicate");
+        assertEquals(3, unknown.status(), "urfave/cli's status for a help topic it does not know, as runc");
+        assertEquals("No help topic for 'frobnicate'\n", unknown.message());
         Result r = jrun("--root", tmp.toString(), "delete", "--bogus", "x");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("--bogus"), r.err());
+    }
+
+    /** Flags runc 1.3 takes and ignores are taken, so a caller's command line never fails on them. */
+    @Test
+    void runcsIgnoredFlagsAreTaken() {
+        Result update = jrun("--root", tmp.toString(), "update", "--kernel-memory", "1M", "--kernel-memory-tcp", "1M", "nope");
+        assertEquals("container \"nope\" does not exist\n", update.message());
+        Result run = jrun("--root", tmp.toString(), "run", "--no-subreaper", "--bundle", tmp.resolve("none").toString(), "x");
+        assertFalse(run.err().contains("no-subreaper"), run.err());
     }
 
     @Test
@@ -211,7 +224,21 @@ class MainTest {
         assertTrue(r.out().startsWith("{\n    \"ociVersionMin\": \"1.0.0\",\n    \"ociVersionMax\": \"1.3.0\","), r.out());
         assertTrue(r.out().contains("\"rbind\""));
         assertTrue(r.out().contains("\"tmpcopyup\""), "tmpcopyup is implemented");
-        assertTrue(!r.out().contains("\"ridmap\""), "id-mapped mounts are not implemented");
+    }
+
+    /** What containerd reads to allow Kubernetes pods with hostUsers: false. */
+    @Test
+    void featuresOfferIdMappedMountsAsContainerdNeedsThem() throws Exception {
+        Result r = jrun("features");
+        assertEquals(0, r.status());
+        Map<String, Object> f = dev.jrun.testbundles.Json.parseObject(r.out());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> linux = (Map<String, Object>) f.get("linux");
+        List<?> options = (List<?>) f.get("mountOptions");
+        assertEquals(dev.jrun.spec.linux.MountOptions.all(), options, "every option of the one table");
+        assertTrue(options.containsAll(List.of("idmap", "ridmap", "rro")), options.toString());
+        assertTrue(((List<?>) linux.get("namespaces")).contains("user"), linux.toString());
+        assertEquals(Map.of("idmap", Map.of("enabled", true)), linux.get("mountExtensions"), r.out());
     }
 
     @Test

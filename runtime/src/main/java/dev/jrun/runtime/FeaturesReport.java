@@ -1,6 +1,5 @@
 package dev.jrun.runtime;
 
-import dev.jrun.runtime.plan.Unsupported;
 import dev.jrun.spec.linux.MountOptions;
 import dev.jrun.spec.linux.NamespaceType;
 import dev.jrun.runtime.plan.ProcessAttributes;
@@ -23,9 +22,7 @@ public final class FeaturesReport {
     }
 
     private static List<String> mountOptions() {
-        List<String> names = new java.util.ArrayList<>(MountOptions.all());
-        names.removeAll(Unsupported.MOUNT_OPTIONS);
-        return names;
+        return MountOptions.all();
     }
 
     public static Features build() {
@@ -44,7 +41,7 @@ public final class FeaturesReport {
                 new Features.IntelRdt(false, null, null),
                 new Features.MemoryPolicy(List.copyOf(ProcessAttributes.MEMPOLICY_MODES.keySet()),
                         List.copyOf(ProcessAttributes.MEMPOLICY_FLAGS.keySet())),
-                new Features.MountExtensions(new Features.Enabled(false)),
+                new Features.MountExtensions(new Features.Enabled(true)),
                 new Features.Enabled(false));
         return new Features(OciVersion.MIN, OciVersion.CURRENT, HOOKS, mountOptions(), linux, annotations, null);
     }

@@ -34,6 +34,31 @@ class CgroupsTest extends ContainerTest {
                 || Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")), "a cgroup filesystem is mounted");
     }
 
+    /**
+     * runtime.md: delete removes what create made, so the parents of a nested cgroupsPath that
+     * create made go with the container (runc leaves them), and so do a failed create's.
+     */
+    @Test
+    void theParentsACreateMadeGoWithTheContainer() throws Exception {
+        assumeV1();
+        String id = newId();
+        Path parent = Path.of("/sys/fs/cgroup/memory/jrun-test", "made-" + id);
+        Bundle b = bundle(id, c -> c.cgroupsPath("/jrun-test/made-" + id + "/inner/" + id)
+                .args("/bin/jrun-probe", "sleep", "60"));
+        jrun("run", "-d", "--bundle", b.dir().toString(), id).ok();
+        assertTrue(Files.isDirectory(parent.resolve("inner").resolve(id)), "the container's cgroup");
+        jrun("delete", "--force", id).ok();
+        assertFalse(Files.exists(parent), "the parents create made are gone");
+        assertTrue(Files.isDirectory(parent.getParent()), "the one that was there stays");
+
+        String failed = newId();
+        Path failedParent = Path.of("/sys/fs/cgroup/memory/jrun-test", "made-" + failed);
+        Bundle bad = bundle(failed, c -> c.cgroupsPath("/jrun-test/made-" + failed + "/inner/" + failed)
+                .args("/no/such/command"));
+        assertEquals(1, jrun("create", "--bundle", bad.dir().toString(), failed).status());
+        assertFalse(Files.exists(failedParent), "a failed create leaves no parent behind");
+    }
+
     @Test
     void memoryLimitOomKillsAnAllocatingProcess() throws Exception {
         String id = newId();

@@ -277,6 +277,32 @@ class CheckpointTest extends ContainerTest {
         assertEquals("1,3\n", jrun("exec", other, "stat", "-c", "%t,%T", "/etc/hostname").ok().out());
     }
 
+    /**
+     * CRIU would bring an id-mapped bind mount back from its host source, unmapped: checkpoint
+     * refuses, and the container runs on.
+     */
+    @Test
+    void aContainerWithAnIdMappedMountIsNotCheckpointed() throws Exception {
+        Path data = Files.createDirectories(work.resolve("data"));
+        Files.writeString(data.resolve("hello"), "from the host\n");
+        Files.setAttribute(data.resolve("hello"), "unix:uid", 1005);
+        Files.setAttribute(data.resolve("hello"), "unix:gid", 1006);
+        String id = newId();
+        List<dev.jrun.spec.model.LinuxIDMapping> m = List.of(new dev.jrun.spec.model.LinuxIDMapping(1000L, 0L, 10L));
+        Consumer<ConfigEditor> mounts = c -> c.addMount(new dev.jrun.spec.model.Mount("/mnt/data", "bind",
+                data.toString(), List.of("bind", "idmap"), m, m));
+        Bundle b = counterBundle(id, mounts);
+        Counter counter = new Counter(id, b);
+        counter.awaitCount(1);
+        assertEquals("5:6\n", jrun("exec", id, "stat", "-c", "%u:%g", "/mnt/data/hello").ok().out());
+        Result r = jrun("checkpoint", "--image-path", work.resolve("images").toString(), id);
+        assertEquals(1, r.status(), r.toString());
+        assertEquals("checkpoint and restore of a container with id-mapped mounts is not supported by jrun:"
+                + " CRIU would restore /mnt/data without its id mapping\n", r.err());
+        assertStatus("running", jrun("state", id));
+        counter.awaitCount(counter.seen().size() + 1);
+    }
+
     @Test
     void aTerminalGoesToTheConsoleSocket() throws Exception {
         String id = newId();

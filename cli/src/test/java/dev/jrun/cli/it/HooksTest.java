@@ -136,16 +136,29 @@ class HooksTest extends ContainerTest {
         }
     }
 
+    /** runtime.md 1.3 lifecycle step 9, as runc 1.2+: a failed poststart hook fails start and stops the container. */
     @Test
-    void poststartAndPoststopFailuresAreWarnings() throws Exception {
+    void aFailedPoststartHookStopsTheContainer() throws Exception {
         String id = newId();
         Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "sleep", "30")
-                .addHook("poststart", new Hook("/bin/false", null, null, null))
-                .addHook("poststop", new Hook("/nonexistent/hook", null, null, null)));
+                .addHook("poststart", new Hook("/bin/false", null, null, null)));
         jrun("create", "--bundle", b.dir().toString(), id).ok();
-        Result started = jrun("start", id).ok();
-        assertTrue(started.log().contains("error running poststart hook #0: exit status 1"), started.log());
-        assertStatus("running", jrun("state", id));
+        long pid = number(jrun("state", id).ok().json().get("pid"));
+        Result started = jrun("start", id);
+        assertEquals(1, started.status());
+        assertEquals("error running poststart hook #0: exit status 1, stdout: , stderr: \n", started.err());
+        assertStatus("stopped", jrun("state", id));
+        assertTrue(LifecycleTest.gone(pid), "the init was killed");
+        jrun("delete", id).ok();
+        assertFalse(Files.exists(root.resolve(id)));
+    }
+
+    @Test
+    void poststopFailuresAreWarnings() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "sleep", "30")
+                .addHook("poststop", new Hook("/nonexistent/hook", null, null, null)));
+        jrun("run", "-d", "--bundle", b.dir().toString(), id).ok();
         Result deleted = jrun("delete", "--force", id).ok();
         assertTrue(deleted.log().contains("error running poststop hook #0: fork/exec /nonexistent/hook: "
                 + "no such file or directory"), deleted.log());

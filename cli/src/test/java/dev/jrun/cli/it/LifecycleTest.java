@@ -145,13 +145,19 @@ class LifecycleTest extends ContainerTest {
         assertEquals(0, jrun("delete", "--force", id).status(), "a second delete --force succeeds");
     }
 
+    /** runtime.md#delete: a container that is not stopped, a created one too, is deleted only by force. */
     @Test
-    void deleteOfACreatedContainerKillsIt() throws Exception {
+    void aCreatedContainerIsDeletedOnlyByForce() throws Exception {
         String id = newId();
         Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "exit", "0"));
         jrun("create", "--bundle", b.dir().toString(), id).ok();
         long pid = number(jrun("state", id).ok().json().get("pid"));
-        jrun("delete", id).ok();
+        Result refused = jrun("delete", id);
+        assertEquals(1, refused.status());
+        assertEquals("cannot delete container " + id + " that is not stopped: created\n", refused.err());
+        assertStatus("created", jrun("state", id));
+        assertFalse(gone(pid), "the refused delete left the init alone");
+        jrun("delete", "--force", id).ok();
         assertTrue(gone(pid), "the init was killed");
     }
 

@@ -178,6 +178,30 @@ class SeccompTest extends ContainerTest {
         assertEquals("1000", lines.get(3), r.out());
     }
 
+    /**
+     * A profile older than faccessat2 refuses it with EPERM (the runtime-tools suite's does):
+     * finding the command still works, judged from the file's mode as Go's runc falls back to,
+     * and a file the user may not execute is still refused in runc's words.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aProfileWithoutFaccessat2StillFindsTheCommand(boolean noNewPrivileges) throws Exception {
+        LinuxSeccomp old = allowBut(rule("SCMP_ACT_ERRNO", "faccessat2"));
+        String id = newId();
+        Bundle b = bundle(id, c -> c.seccomp(old).noNewPrivileges(noNewPrivileges).args("/bin/sh", "-c", "echo found"));
+        assertEquals("found\n", jrun("run", "--bundle", b.dir().toString(), id).ok().out());
+
+        String denied = newId();
+        Bundle d = bundle(denied, c -> c.seccomp(old).noNewPrivileges(noNewPrivileges).user(1000, 1000)
+                .capabilities("CAP_KILL").args("/only-root"));
+        java.nio.file.Path file = d.rootfs().resolve("only-root");
+        java.nio.file.Files.copy(d.rootfs().resolve("bin/busybox"), file);
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Result r = jrun("run", "--bundle", d.dir().toString(), denied);
+        assertEquals(1, r.status(), r.err());
+        assertEquals("exec: \"/only-root\": permission denied\n", r.err());
+    }
+
     @Test
     void dockersDefaultProfileDeniesAndFallsBack() throws Exception {
         LinuxSeccomp docker = dockerDefault();

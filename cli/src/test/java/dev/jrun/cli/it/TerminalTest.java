@@ -76,6 +76,19 @@ class TerminalTest extends ContainerTest {
         assertEquals(1L, number(p.get("sid")), "the container process leads its own session");
     }
 
+    /**
+     * runc fails here (`open /dev/tty: no such device or address`); jrun runs it, its pty
+     * proxied to plain stdout, since no caller depends on the failure (issue 20, case 5).
+     */
+    @Test
+    void runWithATerminalButNoTtyOnStdinStillRuns() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.terminal(true).args("/bin/sh", "-c", "test -t 1 && echo on-a-tty"));
+        Result r = jrun("run", "--bundle", b.dir().toString(), id);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("on-a-tty\n", r.out());
+    }
+
     @Test
     void aTerminalNeedsSomewhereToGo() throws Exception {
         String id = newId();

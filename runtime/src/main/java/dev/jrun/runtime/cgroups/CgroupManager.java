@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,62 @@ public abstract class CgroupManager {
     /** Removes the cgroup; processes must be gone.  Missing directories are not an error. */
     public abstract void destroy() throws CgroupException;
 
+    /**
+     * What creating this cgroup will make, asked before it is made: per controller, its
+     * directory if that does not exist yet (only such a one is ever removed by an undo: one that
+     * existed may hold another's processes), and the topmost missing directory above it, for
+     * the parents of a nested cgroupsPath.
+     */
+    public record NewDirs(Map<String, String> cgroups, Map<String, String> parents) {
+        public NewDirs {
+            cgroups = cgroups == null ? Map.of() : Map.copyOf(cgroups);
+            parents = parents == null ? Map.of() : Map.copyOf(parents);
+        }
+    }
+
+    public NewDirs newDirs() {
+        Map<String, String> cgroups = new LinkedHashMap<>();
+        Map<String, String> parents = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : paths().entrySet()) {
+            Path dir = Path.of(e.getValue());
+            if (Files.exists(dir)) {
+                continue;
+            }
+            cgroups.put(e.getKey(), e.getValue());
+            Path top = null;
+            for (Path p = dir.getParent(); p != null && !Files.exists(p); p = p.getParent()) {
+                top = p;
+            }
+            if (top != null) {
+                parents.put(e.getKey(), top.toString());
+            }
+        }
+        return new NewDirs(cgroups, parents);
+    }
+
+    /**
+     * Removes the parent directories a create made (see {@link NewDirs#parents}) once the
+     * container's own cgroup is gone: runtime.md has delete remove what create made.  Nearest
+     * first, up to the recorded top; one that another container lives in stays, and so do the
+     * ones above it.
+     */
+    public void removeParents(Map<String, String> parents) {
+        for (Map.Entry<String, String> e : parents.entrySet()) {
+            String own = paths().get(e.getKey());
+            Path top = Path.of(e.getValue());
+            if (own == null || !Path.of(own).startsWith(top)) {
+                continue;
+            }
+            for (Path p = Path.of(own).getParent(); p != null && p.startsWith(top); p = p.getParent()) {
+                try {
+                    Files.deleteIfExists(p); // co-mounted controllers share a directory
+                } catch (IOException notEmpty) {
+                    break;
+                }
+            }
+        }
+    }
+
     /** What mounting /sys/fs/cgroup inside the container needs to know. */
     public abstract CgroupView view();
 
@@ -118,7 +175,7 @@ public abstract class CgroupManager {
         if (host.mode() == CgroupHost.Mode.UNIFIED) {
             return new V2Manager(host.unifiedMount(), resolve(host.unifiedMount(), "/", host.ownCgroups().get(""), path));
         }
-        java.util.LinkedHashMap<String, String> paths = new java.util.LinkedHashMap<>();
+        java.util.LinkedHashMap<String, String> paths = new LinkedHashMap<>();
         for (CgroupHost.V1Mount m : host.v1Mounts()) {
             String dir = resolve(m.mountPoint(), m.root(), host.ownCgroups().get(m.key()), path);
             if (m.name() != null) {

@@ -18,6 +18,7 @@ import dev.jrun.spec.model.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,9 @@ final class Checkpointer {
     }
 
     void checkpoint(ContainerState s, Spec spec, CriuOptions o, String criuOverride) throws JrunException, IOException {
+        if (CriuMounts.idMappedRefusal(spec) != null) {
+            throw new JrunException(CriuMounts.idMappedRefusal(spec));
+        }
         Path criu = CriuBinary.find(criuOverride);
         if (criu == null) {
             throw new JrunException(CriuBinary.missing(criuOverride));
@@ -255,6 +259,32 @@ final class Checkpointer {
         } catch (IOException e) {
             throw new IOException("write " + file + ": " + StateStore.reason(e), e);
         }
+    }
+
+    /** The checkpointed init's stdio as {@link #DESCRIPTORS} recorded it; restore reconnects pipes among them. */
+    static List<String> readDescriptors(Path imagePath) throws JrunException, IOException {
+        Path file = imagePath.resolve(DESCRIPTORS);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(imagePath)) {
+                throw new JrunException("open " + imagePath + ": no such file or directory");
+            }
+            throw new JrunException("open " + file + ": no such file or directory (is " + imagePath + " a checkpoint?)");
+        }
+        List<String> list = new ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(bytes)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                throw new IOException("not an array");
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                list.add(p.getText());
+            }
+        } catch (IOException e) {
+            throw new JrunException(file + " is not a list of descriptors: " + e.getMessage(), e);
+        }
+        return list;
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param sharedPidNamespace whether the container has no pid namespace of its own (none, or one
  *     joined by path): its init's death then takes no other process with it, so kill reaches
  *     every process of its cgroup
+ * @param cgroupParents per controller, the topmost parent directory of the cgroup that create
+ *     made: delete removes those parents again when nothing else lives in them
  */
 public record ContainerState(
         String id,
@@ -30,11 +32,13 @@ public record ContainerState(
         boolean poststartHooks,
         boolean poststopHooks,
         Map<String, String> hostMounts,
-        boolean sharedPidNamespace) {
+        boolean sharedPidNamespace,
+        Map<String, String> cgroupParents) {
 
     public ContainerState {
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         cgroupPaths = cgroupPaths == null ? Map.of() : Map.copyOf(cgroupPaths);
         hostMounts = hostMounts == null ? Map.of() : Map.copyOf(hostMounts);
+        cgroupParents = cgroupParents == null ? Map.of() : Map.copyOf(cgroupParents);
     }
 }

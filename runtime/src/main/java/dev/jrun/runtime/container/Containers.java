@@ -2,6 +2,7 @@ package dev.jrun.runtime.container;
 
 import dev.jrun.runtime.cgroups.CgroupException;
 import dev.jrun.runtime.cgroups.CgroupManager;
+import dev.jrun.runtime.hooks.HookException;
 import dev.jrun.runtime.hooks.HookRunner;
 import dev.jrun.runtime.linux.NativeException;
 import dev.jrun.runtime.linux.Syscalls;
@@ -154,7 +155,17 @@ public final class Containers {
         if (s.poststartHooks()) {
             Spec spec = snapshot(id);
             byte[] state = StateDocuments.ociState(id, Status.RUNNING, s.pid(), s.bundle(), s.annotations());
-            new HookRunner(host.sys()).runAllWarn("poststart", spec.hooks().poststart(), state).forEach(warn);
+            try {
+                new HookRunner(host.sys()).runAll("poststart", spec.hooks().poststart(), state);
+            } catch (HookException e) {
+                // runtime.md (1.3) and runc 1.2+: a failed poststart hook fails start and stops the container
+                try (StateStore.Lock lock = store.lock(id)) {
+                    killAndWait(store.read(id));
+                } catch (JrunException | IOException stopping) {
+                    warn.accept("stop the container after its poststart hook failed: " + stopping.getMessage());
+                }
+                throw new JrunException(e.getMessage(), e);
+            }
         }
     }
 
@@ -238,7 +249,9 @@ public final class Containers {
             Status status = StatusProbe.status(host, s, store.dir(id));
             switch (status) {
                 case STOPPED -> { }
-                case CREATED -> killAndWait(s);
+                // runc deletes a created container unforced; runtime.md#delete says it MUST NOT,
+                // and no manager relies on runc's way (podman forces, containerd's client kills
+                // a created task before deleting it)
                 default -> {
                     if (!force) {
                         throw new JrunException("cannot delete container " + id + " that is not stopped: " + status.word);
@@ -284,7 +297,9 @@ public final class Containers {
             }
             if (!c.newCgroupPaths().isEmpty()) {
                 try {
-                    emptyAndRemove(host.cgroup(c.newCgroupPaths()));
+                    CgroupManager cg = host.cgroup(c.newCgroupPaths());
+                    emptyAndRemove(cg);
+                    cg.removeParents(c.newCgroupParents());
                 } catch (CgroupException e) {
                     throw new JrunException(e.getMessage(), e);
                 }
@@ -301,7 +316,9 @@ public final class Containers {
             throw new JrunException("remove the container's mounts under " + s.rootfs() + ": " + e.getMessage(), e);
         }
         try {
-            emptyAndRemove(host.cgroup(s.cgroupPaths()));
+            CgroupManager cg = host.cgroup(s.cgroupPaths());
+            emptyAndRemove(cg);
+            cg.removeParents(s.cgroupParents());
         } catch (CgroupException e) {
             throw new JrunException(e.getMessage(), e);
         }

@@ -44,7 +44,7 @@ final class Creator {
     private final Consumer<String> warn;
     private final Consumer<String> debug;
     private CgroupManager cgroup;
-    private java.util.Map<String, String> newCgroupPaths;
+    private CgroupManager.NewDirs newCgroupDirs;
     /** Mounts under the rootfs before create, when the container shares the caller's mount namespace. */
     private java.util.Map<String, String> hostMountsBefore;
     private InitConversation conversation;
@@ -70,24 +70,7 @@ final class Creator {
     ContainerState create() throws JrunException, IOException {
         Spec spec = bundle.spec();
         ConsoleRules.check(spec.process().isTerminal(), options.consoleSocket() != null, internalConsoleFd < 0);
-        StateStore.Lock lock = store.reserve(id);
-        boolean done = false;
-        try {
-            ContainerState state = build(spec);
-            done = true;
-            return state;
-        } finally {
-            if (!done) {
-                undo();
-            }
-            for (int fd : fds) {
-                sys.close(fd);
-            }
-            lock.close();
-            if (!done) {
-                store.remove(id);
-            }
-        }
+        return Reservation.build(store, sys, id, fds, this::undo, () -> build(spec));
     }
 
     private ContainerState build(Spec spec) throws JrunException, IOException {
@@ -172,7 +155,7 @@ final class Creator {
                     hooks != null && hooks.poststart() != null && !hooks.poststart().isEmpty(),
                     hooks != null && hooks.poststop() != null && !hooks.poststop().isEmpty(),
                     hostMountsBefore == null ? null : HostMounts.madeSince(host, bundle.rootfs(), hostMountsBefore),
-                    !hasOwnPidNamespace(spec));
+                    !hasOwnPidNamespace(spec), newCgroupDirs.parents());
             store.writeFile(id, StateStore.CONFIG, bundle.configBytes());
             store.write(state);
             store.removeCreating(id);
@@ -216,16 +199,11 @@ final class Creator {
      * removed; one that existed before may hold other processes) and, once forked, the init.
      */
     private void recordCreating(int init) throws IOException {
-        if (newCgroupPaths == null) {
-            newCgroupPaths = new java.util.LinkedHashMap<>();
-            for (java.util.Map.Entry<String, String> e : cgroup.paths().entrySet()) {
-                if (!Files.exists(Path.of(e.getValue()))) {
-                    newCgroupPaths.put(e.getKey(), e.getValue());
-                }
-            }
+        if (newCgroupDirs == null) {
+            newCgroupDirs = cgroup.newDirs();
         }
         ProcStat stat = init > 0 ? host.stat(init) : null;
-        store.writeCreating(id, new StateStore.Creating(cgroup.paths(), newCgroupPaths, init,
+        store.writeCreating(id, new StateStore.Creating(cgroup.paths(), newCgroupDirs.cgroups(), newCgroupDirs.parents(), init,
                 stat == null ? 0 : stat.startTime(), hostMountsBefore == null ? null : bundle.rootfs().toString(),
                 hostMountsBefore));
     }
@@ -360,6 +338,9 @@ final class Creator {
         if (cgroup != null) {
             try {
                 cgroup.destroy();
+                if (newCgroupDirs != null) {
+                    cgroup.removeParents(newCgroupDirs.parents());
+                }
             } catch (CgroupException e) {
                 warn.accept(e.getMessage());
             }

@@ -26,7 +26,6 @@ import dev.jrun.spec.model.Spec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,7 +55,7 @@ final class Restorer {
     private final Consumer<String> debug;
 
     private CgroupManager cgroup;
-    private Map<String, String> newCgroupPaths;
+    private CgroupManager.NewDirs newCgroupDirs;
     private InitConversation conversation;
     private CriuSession session;
     private int restoredPid = -1;
@@ -79,54 +78,14 @@ final class Restorer {
 
     ContainerState restore() throws JrunException, IOException {
         Spec spec = bundle.spec();
+        String idMapped = CriuMounts.idMappedRefusal(spec);
+        if (idMapped != null) {
+            throw new JrunException(idMapped);
+        }
         // CRIU hands the restored terminal to a socket only; jrun has no terminal to proxy it to
         ConsoleRules.check(spec.process().isTerminal(), options.consoleSocket() != null, true);
-        List<String> descriptors = readDescriptors();
-        StateStore.Lock lock = store.reserve(id);
-        boolean done = false;
-        try {
-            ContainerState restored = build(spec, descriptors);
-            done = true;
-            return restored;
-        } finally {
-            if (!done) {
-                undo();
-            }
-            for (int fd : fds) {
-                sys.close(fd);
-            }
-            lock.close();
-            if (!done) {
-                store.remove(id);
-            }
-        }
-    }
-
-    /** The checkpointed init's stdio; pipes among them are reconnected to ours. */
-    private List<String> readDescriptors() throws JrunException, IOException {
-        Path file = criuOptions.imagePath().resolve(Checkpointer.DESCRIPTORS);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            if (!Files.isDirectory(criuOptions.imagePath())) {
-                throw new JrunException("open " + criuOptions.imagePath() + ": no such file or directory");
-            }
-            throw new JrunException("open " + file + ": no such file or directory (is "
-                    + criuOptions.imagePath() + " a checkpoint?)");
-        }
-        List<String> list = new ArrayList<>();
-        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(bytes)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
-                throw new IOException("not an array");
-            }
-            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
-                list.add(p.getText());
-            }
-        } catch (IOException e) {
-            throw new JrunException(file + " is not a list of descriptors: " + e.getMessage(), e);
-        }
-        return list;
+        List<String> descriptors = Checkpointer.readDescriptors(criuOptions.imagePath());
+        return Reservation.build(store, sys, id, fds, this::undo, () -> build(spec, descriptors));
     }
 
     private ContainerState build(Spec spec, List<String> descriptors) throws JrunException, IOException {
@@ -341,7 +300,7 @@ final class Restorer {
                 bundle.rootfs().toString(), Timestamps.now(), Creator.owner(), spec.annotations(), cgroup.paths(),
                 hooks != null && hooks.poststart() != null && !hooks.poststart().isEmpty(),
                 hooks != null && hooks.poststop() != null && !hooks.poststop().isEmpty(), null,
-                !Creator.hasOwnPidNamespace(spec));
+                !Creator.hasOwnPidNamespace(spec), newCgroupDirs.parents());
         store.writeFile(id, StateStore.CONFIG, snapshot(spec, pid));
         store.write(s);
         store.removeCreating(id);
@@ -382,16 +341,11 @@ final class Restorer {
 
     /** As create records it, so `delete --force` can undo a restore that was killed. */
     private void recordCreating(int pid) throws IOException {
-        if (newCgroupPaths == null) {
-            newCgroupPaths = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : cgroup.paths().entrySet()) {
-                if (!Files.exists(Path.of(e.getValue()))) {
-                    newCgroupPaths.put(e.getKey(), e.getValue());
-                }
-            }
+        if (newCgroupDirs == null) {
+            newCgroupDirs = cgroup.newDirs();
         }
         ProcStat stat = pid > 0 ? host.stat(pid) : null;
-        store.writeCreating(id, new StateStore.Creating(cgroup.paths(), newCgroupPaths, pid,
+        store.writeCreating(id, new StateStore.Creating(cgroup.paths(), newCgroupDirs.cgroups(), newCgroupDirs.parents(), pid,
                 stat == null ? 0 : stat.startTime(), null, null));
     }
 
@@ -478,6 +432,9 @@ final class Restorer {
                     Thread.sleep(2);
                 }
                 cgroup.destroy();
+                if (newCgroupDirs != null) {
+                    cgroup.removeParents(newCgroupDirs.parents());
+                }
             } catch (CgroupException e) {
                 warn.accept(e.getMessage());
             } catch (InterruptedException e) {

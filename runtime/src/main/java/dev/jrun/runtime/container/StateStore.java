@@ -354,9 +354,11 @@ public final class StateStore {
      * rootfs and the mounts that were under it before (any others there are the container's).  A create killed before state.json is written leaves this for
      * `delete --force` to undo.
      */
-    public record Creating(Map<String, String> cgroupPaths, Map<String, String> newCgroupPaths, int pid,
-            long pidStartTime, String sharedRootfs, Map<String, String> hostMountsBefore) {
+    public record Creating(Map<String, String> cgroupPaths, Map<String, String> newCgroupPaths,
+            Map<String, String> newCgroupParents, int pid, long pidStartTime, String sharedRootfs,
+            Map<String, String> hostMountsBefore) {
         public Creating {
+            newCgroupParents = newCgroupParents == null ? Map.of() : Map.copyOf(newCgroupParents);
             hostMountsBefore = hostMountsBefore == null ? Map.of() : Map.copyOf(hostMountsBefore);
         }
     }
@@ -365,6 +367,7 @@ public final class StateStore {
         byte[] bytes = GoJson.create(JsonStyle.COMPACT).beginObject()
                 .name("cgroupPaths").value(c.cgroupPaths())
                 .name("newCgroupPaths").value(c.newCgroupPaths())
+                .name("newCgroupParents").value(c.newCgroupParents())
                 .name("pid").value(c.pid())
                 .name("pidStartTime").value(c.pidStartTime())
                 .name("sharedRootfs").value(c.sharedRootfs())
@@ -386,6 +389,7 @@ public final class StateStore {
             Map<String, Object> m = StateJson.parse(bytes);
             return new Creating((Map<String, String>) m.getOrDefault("cgroupPaths", Map.of()),
                     (Map<String, String>) m.getOrDefault("newCgroupPaths", Map.of()),
+                    (Map<String, String>) m.get("newCgroupParents"),
                     ((Long) m.getOrDefault("pid", 0L)).intValue(), (Long) m.getOrDefault("pidStartTime", 0L),
                     (String) m.get("sharedRootfs"), (Map<String, String>) m.get("hostMountsBefore"));
         } catch (IOException | RuntimeException e) {
@@ -416,6 +420,9 @@ public final class StateStore {
         if (s.sharedPidNamespace()) {
             g.name("sharedPidNamespace").value(true);
         }
+        if (!s.cgroupParents().isEmpty()) {
+            g.name("cgroupParents").value(s.cgroupParents());
+        }
         return g.endObject().toBytes();
     }
 
@@ -433,7 +440,8 @@ public final class StateStore {
                     (String) m.get("created"), (String) m.getOrDefault("owner", ""),
                     (Map<String, String>) m.get("annotations"), (Map<String, String>) m.get("cgroupPaths"),
                     Boolean.TRUE.equals(m.get("poststartHooks")), Boolean.TRUE.equals(m.get("poststopHooks")),
-                    (Map<String, String>) m.get("hostMounts"), Boolean.TRUE.equals(m.get("sharedPidNamespace")));
+                    (Map<String, String>) m.get("hostMounts"), Boolean.TRUE.equals(m.get("sharedPidNamespace")),
+                    (Map<String, String>) m.get("cgroupParents"));
         } catch (ClassCastException e) {
             throw new IOException("a field has the wrong type", e);
         }

@@ -267,7 +267,11 @@ final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int openReadOnly(String path) throws NativeException {
-        int fd = libc.open(path, O_RDONLY | O_CLOEXEC, 0);
+        return open(path, O_RDONLY | O_CLOEXEC);
+    }
+
+    private int open(String path, int flags) throws NativeException {
+        int fd = libc.open(path, flags, 0);
         if (fd < 0) {
             throw fail("open " + path);
         }
@@ -316,11 +320,8 @@ final class LinuxSyscalls implements Syscalls {
 
     @Override
     public int openFifo(String path) throws NativeException {
-        int fd = libc.open(path, O_RDWR | O_CLOEXEC, 0);
-        if (fd < 0) {
-            throw fail("open " + path);
-        }
-        return fd;
+        // O_RDWR never blocks on a FIFO, whether or not a reader is there yet
+        return open(path, O_RDWR | O_CLOEXEC);
     }
 
     @Override

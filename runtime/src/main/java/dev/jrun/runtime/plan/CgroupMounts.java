@@ -51,7 +51,7 @@ final class CgroupMounts {
                     Resolve.IN_ROOT, ProcGuard.NOT_ON_PROC, false, false), "mount " + dest + " on " + where);
         } else {
             c.add(new Step.Bind(hostDir, Paths.inRoot(dest), false, o.set(), o.clear(), 0, 0, propagation, false,
-                    Resolve.IN_ROOT, ProcGuard.NOT_ON_PROC, 0, false, -1), "mount " + hostDir + " on " + where);
+                    Resolve.IN_ROOT, ProcGuard.NOT_ON_PROC, 0, false, -1, false), "mount " + hostDir + " on " + where);
         }
     }
 }

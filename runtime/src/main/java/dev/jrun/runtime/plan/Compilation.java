@@ -15,7 +15,7 @@ final class Compilation {
     /** Set when the plan starts another process in a running container rather than creating one. */
     final PlanCompiler.ExecContext exec;
     private final List<InitPlan.Entry> entries = new ArrayList<>();
-    /** Bind mounts whose source jrun-init cloned before entering the user namespace, by slot. */
+    /** Bind mounts whose source jrun-init cloned before entering any namespace (fallbacks, id-mapped trees), by slot. */
     final java.util.Map<dev.jrun.spec.model.Mount, Integer> sourceSlots = new java.util.IdentityHashMap<>();
 
     Compilation(Spec spec, Process process, PlanContext ctx, PlanCompiler.ExecContext exec) {

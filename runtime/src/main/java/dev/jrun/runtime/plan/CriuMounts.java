@@ -48,6 +48,23 @@ public final class CriuMounts {
         return binds;
     }
 
+    /**
+     * CRIU restores a bind mount by binding its host source again, which would bring an
+     * id-mapped mount back without its mapping (files owned by host root would show as the
+     * container's root): such containers are refused, before anything is dumped or restored.
+     *
+     * @return the refusal, or null
+     */
+    public static String idMappedRefusal(Spec spec) {
+        for (Mount m : spec.mounts() == null ? List.<Mount>of() : spec.mounts()) {
+            if (IdMappedMounts.isIdMapped(m)) {
+                return "checkpoint and restore of a container with id-mapped mounts is not supported by jrun:"
+                        + " CRIU would restore " + m.destination() + " without its id mapping";
+            }
+        }
+        return null;
+    }
+
     /** The masked paths as the config lists them (only files get the null device). */
     public static List<String> masked(Spec spec) {
         List<String> paths = new ArrayList<>();

@@ -150,7 +150,7 @@ final class FilesystemSteps {
             c.add(new Step.Bind(source, Paths.inRoot(dest), MountOptions.parse(m.options()).recursiveBind(), o.set(),
                     o.clear(), o.recursiveSet(), o.recursiveClear(), o.propagation(), o.propagationRecursive(),
                     resolve, ProcGuard.IF_SOURCE_IS_PROCFS, o.explicitClear(), o.atimeRequested(),
-                    c.sourceSlots.getOrDefault(m, -1)),
+                    c.sourceSlots.getOrDefault(m, -1), IdMappedMounts.isIdMapped(m)),
                     "mount " + source + " on " + where);
             return;
         }

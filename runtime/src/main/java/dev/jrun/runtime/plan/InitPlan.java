@@ -28,6 +28,7 @@ public record InitPlan(List<Entry> entries) {
         // the kernel's numbers, as the executor reports them (the plan stays free of the native layer)
         static final int EPERM = 1;
         static final int ENOTDIR = 20;
+        static final int EINVAL = 22;
         static final int ELOOP = 40;
 
         boolean covers(int errno) {

@@ -90,16 +90,19 @@ final class NamespaceSteps {
      * With a user namespace, the container's root may not be allowed to open a bind source the
      * runtime can (a directory only host root may enter): clone every source while still outside
      * it, for jrun-init to fall back on.  Only a fallback: a source resolves inside the container's
-     * mount namespace when it can, so it sees what the config mounted before it.
+     * mount namespace when it can, so it sees what the config mounted before it.  Id-mapped
+     * sources are always made here, user namespace or not (see {@link IdMappedMounts}).
      */
-    private static void openMountSources(Compilation c) {
-        if (!c.linux.hasNamespace(NamespaceType.USER.type) || c.spec.mounts() == null) {
+    private static void openMountSources(Compilation c) throws PlanException {
+        boolean userns = c.linux.hasNamespace(NamespaceType.USER.type);
+        if (c.spec.mounts() == null || !userns && !IdMappedMounts.any(c.spec.mounts())) {
             return;
         }
         List<String> sources = new java.util.ArrayList<>();
         java.io.ByteArrayOutputStream recursive = new java.io.ByteArrayOutputStream();
         for (dev.jrun.spec.model.Mount m : c.spec.mounts()) {
-            if (FilesystemSteps.isBind(m) && !"cgroup".equals(m.type()) && !"cgroup2".equals(m.type())) {
+            if (userns && FilesystemSteps.isBind(m) && !"cgroup".equals(m.type()) && !"cgroup2".equals(m.type())
+                    && !IdMappedMounts.isIdMapped(m)) {
                 c.sourceSlots.put(m, sources.size());
                 sources.add(Paths.source(c.ctx.container().bundle(), m.source()));
                 recursive.write(dev.jrun.spec.linux.MountOptions.parse(m.options()).recursiveBind() ? 1 : 0);
@@ -108,6 +111,7 @@ final class NamespaceSteps {
         if (!sources.isEmpty()) {
             c.add(new Step.OpenMountSources(sources, recursive.toByteArray()), "open the bind mount sources");
         }
+        IdMappedMounts.add(c, sources.size());
     }
 
     /** exec: every namespace of the container at once, through a pidfd of its init. */

@@ -57,7 +57,9 @@ public enum Op {
     CHDIR,
     LOOKUP_EXEC,
     DEFAULT_HOME,
-    EXEC;
+    EXEC,
+    MAPPING_USERNS,
+    ID_MAP_SOURCE;
 
     /** The number jrun-init knows this operation by. */
     public int code() {

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One primitive operation of jrun-init, with named arguments: the executor's whole vocabulary.
  * Each record's components are its wire arguments in order ({@link #encode} writes them;
- * PlanProtocolTest checks the two agree), and runtime/src/main/c/plan_ops.h, generated from
+ * PlanProtocolTest checks the two agree), and runtime/src/main/c/protocol.h, generated from
  * these records, gives jrun-init the same names and argument kinds.  Integers travel as i64,
  * booleans as 0 or 1, strings and byte arrays as length-prefixed bytes, string lists as lists.
  */
@@ -74,6 +74,28 @@ public sealed interface Step {
         public void encode(Args out) { out.v(sources).bytes(recursive); }
     }
 
+    /**
+     * A user namespace to id-map mounts with, kept by jrun-init as the next mapping slot: the
+     * namespace at path if one is given, else a new one (held by a short-lived child of
+     * jrun-init) whose uid_map and gid_map are these texts, in the kernel's "inside outside
+     * count" lines.  Made while jrun-init is still the runtime's root on the host.
+     */
+    record MappingUserns(String uidMap, String gidMap, String path) implements Step {
+        public Op op() { return Op.MAPPING_USERNS; }
+        public void encode(Args out) { out.s(uidMap).s(gidMap).s(path); }
+    }
+
+    /**
+     * Clone source's tree (recursive: with its submounts) and id-map it with the user namespace
+     * in mapping slot userns (recursiveIdMap: every mount of the tree, else its top one only);
+     * the result is the next source slot, for the Bind that puts it in place.  Done on the host,
+     * as MOUNT_ATTR_IDMAP needs privilege over the source's filesystem.
+     */
+    record IdMapSource(String source, boolean recursive, long userns, boolean recursiveIdMap) implements Step {
+        public Op op() { return Op.ID_MAP_SOURCE; }
+        public void encode(Args out) { out.s(source).b(recursive).i(userns).b(recursiveIdMap); }
+    }
+
     /** Join every namespace in types (CLONE_NEW* flags) of the process pidfd names, at once. */
     record SetnsFd(long pidfd, long types) implements Step {
         public Op op() { return Op.SETNS_FD; }
@@ -127,15 +149,16 @@ public sealed interface Step {
      * source has flags locked (a less privileged mount namespace), set/clear are retried with
      * them kept, unless one is in explicitClear or atimeRequested asks for another atime mode.
      * sourceSlot: the {@link OpenMountSources} clone to use if the container may not open the
-     * source itself, or -1.
+     * source itself, or -1; with idMapped, the {@link IdMapSource} tree to mount, always.
      */
     record Bind(String source, String dest, boolean recursive, long set, long clear, long recursiveSet,
             long recursiveClear, long propagation, boolean propagationRecursive, long resolve, long procPolicy,
-            long explicitClear, boolean atimeRequested, long sourceSlot) implements Step {
+            long explicitClear, boolean atimeRequested, long sourceSlot, boolean idMapped) implements Step {
         public Op op() { return Op.BIND; }
         public void encode(Args out) {
             out.s(source).s(dest).b(recursive).i(set).i(clear).i(recursiveSet).i(recursiveClear).i(propagation)
-                    .b(propagationRecursive).i(resolve).i(procPolicy).i(explicitClear).b(atimeRequested).i(sourceSlot);
+                    .b(propagationRecursive).i(resolve).i(procPolicy).i(explicitClear).b(atimeRequested).i(sourceSlot)
+                    .b(idMapped);
         }
     }
 

@@ -2,15 +2,9 @@ package dev.jrun.runtime.plan;
 
 import static dev.jrun.runtime.plan.Compilation.notBlank;
 
-import dev.jrun.spec.model.Mount;
-import java.util.List;
-import java.util.Set;
 
 /** Features jrun does not carry out are refused, never silently dropped (and not claimed by `features`). */
 public final class Unsupported {
-    /** Mount options of the runtime-spec that jrun refuses. */
-    public static final Set<String> MOUNT_OPTIONS = Set.of("idmap", "ridmap");
-
     private Unsupported() {
     }
 
@@ -20,11 +14,6 @@ public final class Unsupported {
         }
         if (c.linux.netDevices() != null && !c.linux.netDevices().isEmpty()) {
             throw new PlanException("linux.netDevices: moving network devices into the container is not supported by jrun");
-        }
-        for (Mount m : c.spec.mounts() == null ? List.<Mount>of() : c.spec.mounts()) {
-            if ((m.uidMappings() != null && !m.uidMappings().isEmpty()) || m.hasOption("idmap") || m.hasOption("ridmap")) {
-                throw new PlanException("mounts: id-mapped mount of " + m.destination() + " is not supported by jrun");
-            }
         }
         refuseLabels(c);
         if (notBlank(c.linux.mountLabel()) && !c.ctx.host().selinux()) {

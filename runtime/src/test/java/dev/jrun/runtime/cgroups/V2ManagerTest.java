@@ -4,7 +4,9 @@ import static dev.jrun.runtime.cgroups.CgroupTestSupport.content;
 import static dev.jrun.runtime.cgroups.CgroupTestSupport.res;
 import static dev.jrun.runtime.cgroups.CgroupTestSupport.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -73,5 +75,29 @@ class V2ManagerTest {
         assertEquals("linux.resources.memory.swap: " + root.resolve("jrun/c1/memory.swap.max")
                 + " does not exist: this kernel does not provide it", swap.getMessage());
         assertEquals("max\n", content(root.resolve("jrun/c1/memory.max")));
+    }
+
+    /** runtime.md: delete removes what create made, the parents of a nested cgroupsPath too, and only those. */
+    @Test
+    void theParentsACreateMadeGoWhenEmptyAndOnlyThose() throws Exception {
+        root = tmp.resolve("unified");
+        tree(root, Map.of("cgroup.controllers", "\n", "cgroup.subtree_control", "\n"));
+        tree(root.resolve("pods"), Map.of());
+        CgroupHost host = new CgroupHost(CgroupHost.Mode.UNIFIED, root.toString(), List.of(), Map.of());
+        CgroupManager first = CgroupManager.forNewContainer(host, "/pods/a/b/c1", "c1");
+        CgroupManager.NewDirs made = first.newDirs();
+        assertEquals(Map.of("", root.resolve("pods/a/b/c1").toString()), made.cgroups());
+        assertEquals(Map.of("", root.resolve("pods/a").toString()), made.parents(), "the topmost missing one");
+        java.nio.file.Files.createDirectories(root.resolve("pods/a/b/c1"));
+        java.nio.file.Files.createDirectories(root.resolve("pods/a/b/c2")); // a sibling another create made
+
+        java.nio.file.Files.delete(root.resolve("pods/a/b/c1"));
+        first.removeParents(made.parents());
+        assertTrue(java.nio.file.Files.isDirectory(root.resolve("pods/a/b/c2")), "the sibling's parents stay");
+
+        java.nio.file.Files.delete(root.resolve("pods/a/b/c2"));
+        first.removeParents(made.parents());
+        assertFalse(java.nio.file.Files.exists(root.resolve("pods/a")), "the parents it made are gone");
+        assertTrue(java.nio.file.Files.isDirectory(root.resolve("pods")), "the one that existed before stays");
     }
 }

@@ -276,7 +276,7 @@ class ContainersTest {
         host.processes.put(INIT, INIT_START);
         FakeHost.FakeCgroup cg = (FakeHost.FakeCgroup) host.newCgroup(null, "c1");
         cg.members.add(INIT);
-        store.writeCreating("c1", new StateStore.Creating(cg.paths(), cg.paths(), INIT, INIT_START, null, null));
+        store.writeCreating("c1", new StateStore.Creating(cg.paths(), cg.paths(), java.util.Map.of(), INIT, INIT_START, null, null));
         assertThrows(JrunException.NotFound.class, () -> containers.delete("c1", true),
                 "a half-made container does not exist, even as it is removed");
         assertFalse(host.processes.containsKey(INIT), "its init is killed");
@@ -291,7 +291,7 @@ class ContainersTest {
         FakeHost.FakeCgroup shared = (FakeHost.FakeCgroup) host.newCgroup("pod", "c1");
         host.processes.put(6000, 1L);
         shared.members.add(6000);
-        store.writeCreating("c1", new StateStore.Creating(shared.paths(), java.util.Map.of(), 0, 0, null, null));
+        store.writeCreating("c1", new StateStore.Creating(shared.paths(), java.util.Map.of(), java.util.Map.of(), 0, 0, null, null));
         assertThrows(JrunException.NotFound.class, () -> containers.delete("c1", true));
         assertTrue(host.processes.containsKey(6000), "another's process lives on");
         assertFalse(shared.events.contains("destroy"));

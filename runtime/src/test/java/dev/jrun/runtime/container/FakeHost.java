@@ -45,6 +45,18 @@ final class FakeHost implements Host {
         }
 
         @Override
+        public NewDirs newDirs() {
+            return new NewDirs(exists ? Map.of() : paths(), Map.of());
+        }
+
+        @Override
+        public void removeParents(Map<String, String> parents) {
+            if (!parents.isEmpty()) {
+                events.add("removeParents");
+            }
+        }
+
+        @Override
         public void create(LinuxResources resources) throws CgroupException {
             if (cgroupFailure != null) {
                 throw new CgroupException(cgroupFailure);

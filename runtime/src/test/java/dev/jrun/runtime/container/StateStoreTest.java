@@ -24,7 +24,7 @@ class StateStoreTest {
     static ContainerState state(String id, int pid) {
         return new ContainerState(id, pid, 4242L + pid, "/b/" + id, "/b/" + id + "/rootfs", "2026-11-27T16:00:00.5Z", "",
                 Map.of("a", "1"), Map.of("memory", "/sys/fs/cgroup/memory/" + id, "", "/sys/fs/cgroup/unified/" + id),
-                true, false, Map.of(), false);
+                true, false, Map.of(), false, Map.of("memory", "/sys/fs/cgroup/memory/pod-" + id));
     }
 
     @Test
@@ -223,7 +223,7 @@ class StateStoreTest {
         store.reserve("c1").close();
         assertEquals(null, store.readCreating("c1"));
         StateStore.Creating c = new StateStore.Creating(Map.of("memory", "/m/c1", "pids", "/p/c1"),
-                Map.of("memory", "/m/c1"), 42, 4242L, "/b/rootfs", Map.of("77", "/b/rootfs"));
+                Map.of("memory", "/m/c1"), Map.of("memory", "/m/pod"), 42, 4242L, "/b/rootfs", Map.of("77", "/b/rootfs"));
         store.writeCreating("c1", c);
         assertEquals(c, store.readCreating("c1"));
         store.removeCreating("c1");

@@ -41,7 +41,7 @@ class PlanCompilerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"default", "userns", "hooks-terminal", "joined"})
+    @ValueSource(strings = {"default", "userns", "hooks-terminal", "joined", "idmap"})
     void compilesToTheGoldenPlan(String name) throws Exception {
         Spec spec = load(name);
         boolean terminal = spec.process().isTerminal();
@@ -122,6 +122,61 @@ class PlanCompilerTest {
         int b = plan.indexOf("PROC_WRITE path=\"sys/kernel/shmmax\" data=\"8192\"");
         assertTrue(a > 0 && b > a, plan);
         assertTrue(plan.indexOf("PIVOT_ROOT") < a, "sysctls are written inside the container's namespaces");
+    }
+
+    /** Without a user namespace of the container, only the id-mapped sources are made before the mounts. */
+    @Test
+    void idMappedMountWithoutAUserNamespace() throws Exception {
+        String json = Files.readString(DIR.resolve("default.json")).replace("\"mounts\": [", "\"mounts\": ["
+                + "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"/srv/m\", \"options\": [\"rbind\", \"idmap\"],"
+                + " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 10}],"
+                + " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 2000, \"size\": 10}, "
+                + "{\"containerID\": 10, \"hostID\": 3000, \"size\": 1}]},");
+        Spec spec = SpecReader.readConfig(json.getBytes(StandardCharsets.UTF_8), "config.json");
+        InitPlan plan = PlanCompiler.compile(spec, context(false, false));
+        String text = plan.render();
+        assertFalse(text.contains("OPEN_MOUNT_SOURCES"), text);
+        int userns = text.indexOf("MAPPING_USERNS uidMap=\"0 1000 10\\n\" gidMap=\"0 2000 10\\n10 3000 1\\n\" path=\"\"\n");
+        int source = text.indexOf("ID_MAP_SOURCE source=\"/srv/m\" recursive=true userns=0 recursiveIdMap=false\n");
+        int unshare = text.indexOf("UNSHARE");
+        assertTrue(userns > 0 && source > userns && unshare > source, text);
+        assertTrue(text.contains(" sourceSlot=0 idMapped=true\n"), text);
+        int step = plan.entries().indexOf(plan.entries().stream()
+                .filter(e -> e.step() instanceof Step.IdMapSource).findFirst().orElseThrow());
+        assertEquals("id-mapped mount of /srv/m on /m: the kernel refused to id-map it (invalid argument): the filesystem"
+                + " of the source does not support id-mapped mounts on this kernel", plan.explain(step, 22));
+        assertEquals("id-mapped mount of /srv/m on /m", plan.describe(step));
+    }
+
+    /** runc takes a joined user namespace itself for an id-mapped mount without mappings. */
+    @Test
+    void idMappedMountTakesAJoinedUserNamespace() throws Exception {
+        String json = Files.readString(DIR.resolve("idmap.json"))
+                .replace("{\"type\": \"user\"}", "{\"type\": \"user\", \"path\": \"/proc/42/ns/user\"}")
+                .replaceAll("(?s)\"linux\": \\{\\s*\"uidMappings\".*?\\],\\s*\"gidMappings\".*?\\],", "\"linux\": {");
+        Spec spec = SpecReader.readConfig(json.getBytes(StandardCharsets.UTF_8), "config.json");
+        String text = PlanCompiler.compile(spec, context(false, false)).render();
+        assertTrue(text.contains("MAPPING_USERNS uidMap=\"\" gidMap=\"\" path=\"/proc/42/ns/user\"\n"), text);
+        assertTrue(text.indexOf("MAPPING_USERNS") < text.indexOf("JOIN_NAMESPACES"), "opened before it is joined");
+        assertTrue(text.contains("ID_MAP_SOURCE source=\"/srv/implied\" recursive=true userns=1 recursiveIdMap=true\n"), text);
+    }
+
+    @Test
+    void idMappedMountMustBeABind() throws Exception {
+        String json = Files.readString(DIR.resolve("idmap.json"))
+                .replace("{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}",
+                        "{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\", \"options\": [\"idmap\"]}");
+        Spec spec = SpecReader.readConfig(json.getBytes(StandardCharsets.UTF_8), "config.json");
+        PlanException e = assertThrows(PlanException.class, () -> PlanCompiler.compile(spec, context(false, false)));
+        assertEquals("mounts[0]: id-mapped mounts are only supported for bind-mounts", e.getMessage());
+    }
+
+    /** CRIU would bind an id-mapped mount's source back unmapped. */
+    @Test
+    void checkpointAndRestoreRefuseIdMappedMounts() throws Exception {
+        assertEquals(null, CriuMounts.idMappedRefusal(load("default")));
+        assertEquals("checkpoint and restore of a container with id-mapped mounts is not supported by jrun:"
+                + " CRIU would restore /own without its id mapping", CriuMounts.idMappedRefusal(load("idmap")));
     }
 
     static String read(Path p) throws IOException {

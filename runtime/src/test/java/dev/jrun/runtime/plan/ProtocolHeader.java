@@ -52,7 +52,7 @@ final class ProtocolHeader {
                 .append(" * The protocol between the Java runtime and jrun-init.  GENERATED from dev.jrun.runtime.process.Wire\n")
                 .append(" * and dev.jrun.runtime.plan.{Op,Step,Resolve,ProcGuard} by PlanProtocolTest: do not edit; after a\n")
                 .append(" * change on the Java side run\n")
-                .append(" *   mvn test -pl runtime -am -Dtest=PlanProtocolTest -Djrun.updateGolden=true\n")
+                .append(" *   mvn test -pl runtime -am -Dtest=PlanProtocolTest -Djrun.updateGolden=true -Dsurefire.failIfNoSpecifiedTests=false\n")
                 .append(" * Framing and payloads are described in Wire's documentation.\n")
                 .append(" */\n")
                 .append("#ifndef JRUN_PROTOCOL_H\n#define JRUN_PROTOCOL_H\n\n");

@@ -53,20 +53,22 @@ final class MountRules {
         boolean option = m.hasOption("idmap") || m.hasOption("ridmap");
         if (hasUid != hasGid) {
             f.error(field(at, hasUid ? Json.Mount.gidMappings : Json.Mount.uidMappings),
-                    "uidMappings and gidMappings must be given together");
+                    "id-mapped mounts must have both uid and gid mappings specified");
         }
         if (!option && !hasUid && !hasGid) {
             return;
         }
         if (!bind) {
-            f.error(field(at, Json.Mount.options), "id-mapped mounts must be bind mounts (add \"bind\" or \"rbind\")");
+            f.error(field(at, Json.Mount.options),
+                    "id-mapped mounts are only supported for bind-mounts (add \"bind\" or \"rbind\")");
         }
         if (!option) {
             f.warn(field(at, Json.Mount.options), "should contain \"idmap\" or \"ridmap\" when mappings are given");
         }
         if (!hasUid && !hasGid && !userns) {
             f.error(field(at, Json.Mount.options),
-                    "\"idmap\" and \"ridmap\" need uidMappings and gidMappings, or a user namespace to take them from");
+                    "id-mapped mounts must have both uid and gid mappings specified"
+                            + " (without them, \"idmap\" and \"ridmap\" take the mappings of the container user namespace, and it has none)");
         }
         IdMappingRules rules = new IdMappingRules(f);
         if (hasUid) {

@@ -162,18 +162,37 @@ class ValidatorTest {
                         "config.json: mounts[0].source: must not contain a NUL byte"),
                 rule("{'mounts': [{'destination': '/a', 'source': '/x', 'options': ['bind', 'idmap'],"
                                 + " 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10}]}]}",
-                        "config.json: mounts[0].gidMappings: uidMappings and gidMappings must be given together"),
+                        "config.json: mounts[0].gidMappings: id-mapped mounts must have both uid and gid mappings specified"),
                 rule("{'mounts': [{'destination': '/a', 'type': 'tmpfs', 'options': ['idmap'],"
                                 + " 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10}],"
                                 + " 'gidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10}]}]}",
-                        "config.json: mounts[0].options: id-mapped mounts must be bind mounts (add 'bind' or 'rbind')"),
+                        "config.json: mounts[0].options: id-mapped mounts are only supported for bind-mounts (add 'bind' or 'rbind')"),
                 rule("{'mounts': [{'destination': '/a', 'source': '/x', 'options': ['rbind', 'ridmap']}]}",
-                        "config.json: mounts[0].options: 'idmap' and 'ridmap' need uidMappings and gidMappings,"
-                                + " or a user namespace to take them from"),
+                        "config.json: mounts[0].options: id-mapped mounts must have both uid and gid mappings specified"
+                                + " (without them, 'idmap' and 'ridmap' take the mappings of the container user namespace, and it has none)"),
                 rule("{'mounts': [{'destination': '/a', 'source': '/x', 'options': ['bind', 'idmap'],"
                                 + " 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 0}],"
                                 + " 'gidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 1}]}]}",
                         "config.json: mounts[0].uidMappings[0].size: must be greater than 0"),
+                rule("{'mounts': [{'destination': '/a', 'source': '/x', 'options': ['rbind', 'ridmap'],"
+                                + " 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10},"
+                                + " {'containerID': 5, 'hostID': 5000, 'size': 10}],"
+                                + " 'gidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10},"
+                                + " {'containerID': 100, 'hostID': 1005, 'size': 1}]}]}",
+                        "config.json: mounts[0].uidMappings[1]: container ids overlap mounts[0].uidMappings[0]",
+                        "config.json: mounts[0].gidMappings[1]: host ids overlap mounts[0].gidMappings[0]"),
+                rule("{'mounts': [{'destination': '/a', 'source': '/x', 'options': ['bind', 'idmap'],"
+                                + " 'uidMappings': [{'containerID': 4294967295, 'hostID': 1000, 'size': 2}],"
+                                + " 'gidMappings': []}]}",
+                        "config.json: mounts[0].uidMappings[0]: the range goes past the largest id 4294967295",
+                        "config.json: mounts[0].gidMappings: must not be empty"),
+                rule("{'mounts': [{'destination': '/a', 'type': 'proc', 'source': 'proc', 'options': ['ridmap']}],"
+                                + " 'linux': {'namespaces': [{'type': 'pid'}, {'type': 'network'}, {'type': 'ipc'},"
+                                + " {'type': 'uts'}, {'type': 'mount'}, {'type': 'user'}],"
+                                + " 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10}],"
+                                + " 'gidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10}]}}",
+                        "config.json: mounts[0].options: id-mapped mounts are only supported for bind-mounts"
+                                + " (add 'bind' or 'rbind')"),
                 // hooks
                 rule("{'hooks': {'prestart': [{'path': 'bin/hook'}]}}", "config.json: hooks.prestart[0].path: must be an absolute path"),
                 rule("{'hooks': {'createRuntime': [{'args': ['x']}]}}", "config.json: hooks.createRuntime[0].path: must be set"),

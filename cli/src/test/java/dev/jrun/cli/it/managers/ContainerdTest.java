@@ -266,6 +266,56 @@ class ContainerdTest extends ManagerTest {
         assertEquals(Boolean.TRUE, ((Map<?, ?>) rt.config(rt.create(id)).get("root")).get("readonly"));
     }
 
+    /**
+     * Kubernetes' hostUsers: false, as far as containerd 1.6's ctr can say it: a user namespace
+     * (--uidmap/--gidmap) and a bind mount whose options carry idmap, without mappings of its
+     * own, so the container's apply.  The volume's owners show as on disk, and a write lands as
+     * the container's root on disk.
+     *
+     * ctr 1.6 turns --uidmap into task options (the I/O owner), and the shim then takes the
+     * task's runc options instead of the container's, losing BinaryName and Root: it runs the
+     * "runc" on its PATH with its default root.  So for this test alone that "runc" (the trap
+     * everywhere else) runs jrun.
+     */
+    @Test
+    void anIdMappedVolumeInAUserNamespace() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("idmap-volume-" + System.nanoTime()));
+        Files.writeString(src.resolve("f"), "x");
+        Files.setAttribute(src.resolve("f"), "unix:uid", 1234);
+        Files.setAttribute(src.resolve("f"), "unix:gid", 1235);
+        Path trap = ctrd.trapLog.resolveSibling("trap-bin").resolve("runc");
+        String trapScript = Files.readString(trap);
+        Path defaultRoot = Path.of("/run/containerd/runc", ns);
+        String id = newCtrId();
+        Cmd.Result r;
+        try {
+            Files.writeString(trap, "#!/bin/sh\n# jrun for ctr --uidmap (ContainerdTest)\nexec '" + rt.binary + "' \"$@\"\n");
+            r = run(List.of("--rm", "--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536",
+                    "--mount", "type=bind,src=" + src + ",dst=/m,options=rbind:idmap"), id,
+                    "sh", "-c", "echo hi > /m/new && /bin/jrun-probe stat /m/f /m/new").ok();
+        } finally {
+            Files.writeString(trap, trapScript);
+            if (Files.isDirectory(defaultRoot)) {
+                try (var left = Files.list(defaultRoot)) {
+                    assertEquals(List.of(), left.toList(), "jrun state left under the shim's default root");
+                }
+                Files.delete(defaultRoot);
+            }
+        }
+        Map<String, Object> stat = Json.parseObject(r.out().trim());
+        assertEquals(List.of(1234L, 1235L), owner(stat, "/m/f"), r.out());
+        assertEquals(List.of(0L, 0L), owner(stat, "/m/new"), r.out());
+        assertEquals(0, ((Number) Files.getAttribute(src.resolve("new"), "unix:uid")).intValue(), "root on disk");
+        Map<?, ?> config = rt.config(rt.create(id));
+        assertTrue(config.get("mounts").toString().contains("idmap"), config.get("mounts").toString());
+        assertTrue(config.get("linux").toString().contains("uidMappings"), config.get("linux").toString());
+    }
+
+    private static List<Long> owner(Map<String, Object> stat, String path) {
+        Map<?, ?> s = (Map<?, ?>) stat.get(path);
+        return List.of(((Number) s.get("uid")).longValue(), ((Number) s.get("gid")).longValue());
+    }
+
     @Test
     void anEmptyCgroupPathIsRelativeToTheShimsCgroup() throws Exception {
         String id = newCtrId();
