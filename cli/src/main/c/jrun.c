@@ -23,6 +23,10 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <termios.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_FDS 253 /* SCM_MAX_FD */
@@ -157,6 +161,214 @@ static void start_server(const char *socket_path, const char *root, const char *
         waitpid(pid, NULL, 0);
 }
 
+static void reply(int sock, const char *kind, long value);
+
+/*
+ * A foreground run or exec: the container's process is our child, and the caller's signals and
+ * terminal are ours.  The server says which signals to forward and hands over the pty master
+ * when there is a tty to proxy; this is runc's signal and tty handling, carried out here.
+ */
+static volatile pid_t fg_pid = -1;
+static volatile int fg_master = -1;
+static int child_pipe[2] = {-1, -1};
+static struct termios saved_termios;
+static int termios_saved;
+
+static void restore_terminal(void)
+{
+    if (termios_saved) {
+        tcsetattr(0, TCSANOW, &saved_termios);
+        termios_saved = 0;
+    }
+}
+
+static void copy_window_size(void)
+{
+    struct winsize ws;
+    if (fg_master >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0)
+        ioctl(fg_master, TIOCSWINSZ, &ws);
+}
+
+static void on_forwarded(int sig)
+{
+    int saved = errno;
+    if (sig == SIGWINCH && fg_master >= 0)
+        copy_window_size();
+    else if (fg_pid > 0)
+        kill(fg_pid, sig);
+    errno = saved;
+}
+
+static void on_child(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    if (child_pipe[1] >= 0 && write(child_pipe[1], "", 1) < 0) {
+        /* full: a wake-up is already pending */
+    }
+    errno = saved;
+}
+
+/* "forward PID SIGNAL...": from now on those signals go to PID (SIGWINCH resizes a proxied tty). */
+static void forward(int sock, char **f, int nf)
+{
+    if (nf < 2) {
+        reply(sock, "error", EPROTO);
+        return;
+    }
+    fg_pid = atoi(f[1]);
+    struct sigaction sa = {.sa_handler = on_forwarded, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    for (int i = 2; i < nf; i++)
+        sigaction(atoi(f[i]), &sa, NULL);
+    /* resizes happen once there is a tty, whether or not SIGWINCH is forwarded */
+    sigaction(SIGWINCH, &sa, NULL);
+    reply(sock, "ok", 0);
+}
+
+/* "terminal", the pty master attached: raw mode on our side if stdin is a tty, its size copied. */
+static void terminal(int sock, int *fds, int nfds)
+{
+    if (nfds != 1) {
+        reply(sock, "error", EPROTO);
+        return;
+    }
+    fg_master = fcntl(fds[0], F_DUPFD_CLOEXEC, 3);
+    if (fg_master < 0) {
+        reply(sock, "error", errno);
+        return;
+    }
+    if (isatty(0) && tcgetattr(0, &saved_termios) == 0) {
+        struct termios raw = saved_termios;
+        cfmakeraw(&raw);
+        termios_saved = tcsetattr(0, TCSANOW, &raw) == 0;
+    }
+    copy_window_size();
+    reply(sock, "ok", 0);
+}
+
+static int write_all(int fd, const char *b, ssize_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        b += w;
+        n -= w;
+    }
+    return 0;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/*
+ * "foreground PID": copies stdin to the pty master and the master to stdout (when there is a
+ * tty) until PID exits and its output is drained (at most 2 s more); replies with the raw wait status.
+ */
+static void foreground(int sock, const char *arg)
+{
+    pid_t pid = atoi(arg);
+    int status = 0;
+    pid_t r;
+    if (fg_master < 0) {
+        do
+            r = waitpid(pid, &status, 0);
+        while (r < 0 && errno == EINTR);
+        reply(sock, r < 0 ? "error" : "status", r < 0 ? errno : status);
+        return;
+    }
+    struct sigaction old_pipe, ignore = {.sa_handler = SIG_IGN};
+    sigaction(SIGPIPE, &ignore, &old_pipe);
+    if (pipe2(child_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+        reply(sock, "error", errno);
+        return;
+    }
+    struct sigaction sa = {.sa_handler = on_child, .sa_flags = SA_RESTART | SA_NOCLDSTOP};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGCHLD, &sa, NULL);
+    int in_open = 1, exited = 0, err = 0;
+    long deadline = 0;
+    char buf[8192];
+    for (;;) {
+        if (!exited) {
+            r = waitpid(pid, &status, WNOHANG);
+            if (r == pid) {
+                exited = 1;
+                deadline = now_ms() + 2000;
+            } else if (r < 0 && errno != EINTR) {
+                err = errno;
+                break;
+            }
+        }
+        if (exited && fg_master < 0)
+            break;
+        struct pollfd p[3];
+        int n = 0, at_master = -1, at_in = -1;
+        p[n++] = (struct pollfd){.fd = child_pipe[0], .events = POLLIN};
+        if (fg_master >= 0) {
+            at_master = n;
+            p[n++] = (struct pollfd){.fd = fg_master, .events = POLLIN};
+        }
+        if (in_open && fg_master >= 0 && !exited) {
+            at_in = n;
+            p[n++] = (struct pollfd){.fd = 0, .events = POLLIN};
+        }
+        long wait = exited ? deadline - now_ms() : -1;
+        if (exited && wait <= 0)
+            break;
+        int rc = poll(p, n, (int)wait);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc < 0) {
+            err = errno;
+            break;
+        }
+        while (read(child_pipe[0], buf, sizeof buf) > 0) {
+        }
+        if (at_master >= 0 && p[at_master].revents) {
+            ssize_t got = read(fg_master, buf, sizeof buf);
+            if (got > 0) {
+                /* a closed stdout drops the output, as a write to a closed pipe would */
+                write_all(1, buf, got);
+            } else if (got == 0 || errno != EINTR) {
+                /* EIO once the last holder of the pty's other end has gone */
+                close(fg_master);
+                fg_master = -1;
+            }
+        }
+        if (at_in >= 0 && p[at_in].revents) {
+            ssize_t got = read(0, buf, sizeof buf);
+            if (got > 0) {
+                if (write_all(fg_master, buf, got) < 0)
+                    in_open = 0;
+            } else if (got == 0 || errno != EINTR) {
+                in_open = 0;
+            }
+        }
+    }
+    if (fg_master >= 0) {
+        close(fg_master);
+        fg_master = -1;
+    }
+    restore_terminal();
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    if (err == 0 && !exited) {
+        do
+            r = waitpid(pid, &status, 0);
+        while (r < 0 && errno == EINTR);
+        if (r < 0)
+            err = errno;
+    }
+    reply(sock, err ? "error" : "status", err ? err : status);
+}
+
 static int send_request(int sock, struct buf *req, int *fds, int nfds)
 {
     struct iovec iov = {.iov_base = req->data, .iov_len = req->len};
@@ -271,6 +483,8 @@ static void spawn(int sock, char **f, int nf, int *fds, int nfds)
 
 int main(int argc, char **argv)
 {
+    /* a raw terminal is never left behind, however this ends */
+    atexit(restore_terminal);
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {
@@ -451,6 +665,17 @@ int main(int argc, char **argv)
                 reply(sock, "error", EPROTO);
             else
                 spawn(sock, fields, nf, got, ngot);
+        } else if (!strcmp(msg, "forward") && accepted) {
+            char *fields[130];
+            int nf = split(msg, n, fields, sizeof fields / sizeof fields[0]);
+            if (nf < 0)
+                reply(sock, "error", EPROTO);
+            else
+                forward(sock, fields, nf);
+        } else if (!strcmp(msg, "terminal") && accepted) {
+            terminal(sock, got, ngot);
+        } else if (!strcmp(msg, "foreground") && accepted) {
+            foreground(sock, arg);
         } else if (!strcmp(msg, "wait") && accepted) {
             int status;
             pid_t r;

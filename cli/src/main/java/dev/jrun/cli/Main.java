@@ -130,20 +130,6 @@ public final class Main {
         return new String[] {at < 0 ? "" : normalized[at], LongFlags.globalValue(normalized, "root")};
     }
 
-    /** Whether a call is `exec` with --detach (-d): it returns once the process is started. */
-    public static boolean detachedExec(String[] args) {
-        System.setProperty("picocli.converters.excludes", ".*");
-        String[] normalized = LongFlags.normalize(args);
-        CommandLine cli = new CommandLine(rootSpec(List.<Subcommand>of(new ExecCommand())));
-        cli.setOverwrittenOptionsAllowed(true);
-        try {
-            ParseResult sub = cli.parseArgs(normalized).subcommand();
-            return sub != null && sub.hasMatchedOption("--detach");
-        } catch (CommandLine.ParameterException e) {
-            return false;
-        }
-    }
-
     private static int run(String[] args, Path cwd, InputStream in, dev.jrun.runtime.container.Host host,
             PrintStream out, PrintStream err) {
         // picocli would otherwise load and initialize java.time and java.sql on every call, for

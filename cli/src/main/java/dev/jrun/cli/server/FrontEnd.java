@@ -12,7 +12,11 @@ import java.util.List;
  *   server -> front end   spawn PATH ARGC ARGV... NSLOTS SLOT...   SLOT "cK": the caller's own
  *                         fd K; "pI": the I-th fd attached; fd N of the new process is slot N
  *                         wait PID
- *   front end -> server   pid PID | status WAITSTATUS | error ERRNO
+ *                         forward PID SIGNAL...      (signals it gets go to PID from now on)
+ *                         terminal                   (fd attached: the pty master it proxies,
+ *                                                    in raw mode if its stdin is a tty)
+ *                         foreground PID             (proxy the tty, if any, until PID exits)
+ *   front end -> server   pid PID | status WAITSTATUS | ok 0 | error ERRNO
  * </pre>
  */
 final class FrontEnd {
@@ -78,6 +82,30 @@ final class FrontEnd {
 
     synchronized int waitpid(int pid) throws NativeException {
         sockets.send(connection, Wire.encode("wait", String.valueOf(pid)), new int[0]);
+        return answer("status", "wait for " + pid);
+    }
+
+    /** From now on the front end sends the signals it gets (of these numbers) to pid. */
+    synchronized void forward(int pid, int[] signals) throws NativeException {
+        List<String> f = new ArrayList<>();
+        f.add("forward");
+        f.add(String.valueOf(pid));
+        for (int signal : signals) {
+            f.add(String.valueOf(signal));
+        }
+        sockets.send(connection, Wire.encode(f.toArray(new String[0])), new int[0]);
+        answer("ok", "forward signals to " + pid);
+    }
+
+    /** Hands the front end the pty master to proxy between it and the caller's terminal. */
+    synchronized void terminal(int ptyMaster) throws NativeException {
+        sockets.send(connection, Wire.encode("terminal"), new int[] {ptyMaster});
+        answer("ok", "proxy the container's terminal");
+    }
+
+    /** Waits, through the front end, for pid while it proxies the terminal; the raw wait status. */
+    synchronized int foreground(int pid) throws NativeException {
+        sockets.send(connection, Wire.encode("foreground", String.valueOf(pid)), new int[0]);
         return answer("status", "wait for " + pid);
     }
 

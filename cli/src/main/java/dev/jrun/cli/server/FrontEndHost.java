@@ -8,6 +8,7 @@ import dev.jrun.runtime.container.ProcStat;
 import dev.jrun.runtime.linux.NativeException;
 import dev.jrun.runtime.linux.Syscalls;
 import dev.jrun.runtime.process.Executor;
+import dev.jrun.runtime.process.ForegroundProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,11 @@ final class FrontEndHost implements Host {
                 return frontEnd.spawn(path, argv, childFds, callersFds);
             }
         });
+    }
+
+    @Override
+    public ForegroundProcess foreground(int pid, int[] consolePair) throws NativeException {
+        return FrontEndForeground.of(frontEnd, sys, pid, consolePair);
     }
 
     /** A relative cgroupsPath is under the caller's cgroup, as with runc, not under the server's. */

@@ -27,16 +27,22 @@ import java.util.Set;
  */
 public final class Server {
     /**
-     * Calls the server runs today, and exec with --detach; create's and exec's processes are
-     * started by the front end, so they descend from the caller.  run and exec in the
-     * foreground (waiting, signal and terminal relay),
-     * events (runs until the container ends), checkpoint/restore, spec and validate still
-     * run in-process.
+     * Calls the server runs. create's, run's and exec's processes are started by the front
+     * end, so they descend from the caller, and it waits for them in the foreground. events
+     * (it runs until the container ends), checkpoint and restore (CRIU's children), spec and
+     * validate (no container: a JVM start is all they cost) run in-process.
      */
-    static final Set<String> SERVED = Set.of("create", "state", "list", "start", "kill", "delete", "pause", "resume",
-            "ps", "update", "features");
+    static final Set<String> SERVED = Set.of("create", "run", "exec", "state", "list", "start", "kill", "delete",
+            "pause", "resume", "ps", "update", "features");
     /** Calls that change nothing, so the front end may run them again if the server dies. */
     static final Set<String> RETRYABLE = Set.of("state", "list", "ps", "features");
+
+    private static final int POLL_MILLIS = 250;
+    /**
+     * How long a server that only its adopter's other children kept going stays after the
+     * last call: a manager's next call (delete after the container's exit) comes within it.
+     */
+    static final long ADOPTED_GRACE_MILLIS = 1000;
 
     private final UnixSockets sockets;
     private final Syscalls sys;
@@ -48,6 +54,7 @@ public final class Server {
     private final String mountNs;
     private final String userNs;
     private final PrintStream log;
+    private final Adoption adoption;
     private final long started = System.currentTimeMillis();
 
     private int active;
@@ -57,6 +64,12 @@ public final class Server {
 
     Server(UnixSockets sockets, Syscalls sys, Path socket, Path root, String build, long idleMillis, PrintStream log)
             throws IOException {
+        this(sockets, sys, socket, root, build, idleMillis, log, Adoption.NONE);
+    }
+
+    Server(UnixSockets sockets, Syscalls sys, Path socket, Path root, String build, long idleMillis, PrintStream log,
+            Adoption adoption) throws IOException {
+        this.adoption = adoption;
         this.sockets = sockets;
         this.sys = sys;
         this.socket = socket;
@@ -87,7 +100,8 @@ public final class Server {
             if (Syscalls.get().getuid() == 0) {
                 ServerCgroup.leaveCallerCgroup(log);
             }
-            Server server = new Server(sockets, Syscalls.get(), socket, root, args[2], idleMillis(), log);
+            Server server = new Server(sockets, Syscalls.get(), socket, root, args[2], idleMillis(), log,
+                    Adoption.ofThisProcess());
             server.warmUp();
             server.serve();
         } catch (IOException | NativeException | RuntimeException e) {
@@ -151,10 +165,21 @@ public final class Server {
         int listener = sockets.listen(socket.toString());
         Object key = Files.readAttributes(socket, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         log(log, "serving " + root + " on " + socket + " (build " + build + ")");
+        String leaving = null;
         while (true) {
-            boolean ready = sys.pollIn(new int[] {listener}, 1000)[0];
+            boolean ready = sys.pollIn(new int[] {listener}, POLL_MILLIS)[0];
             synchronized (this) {
-                if (!ready && (stopping || System.currentTimeMillis() - lastActivity > idleMillis) && active == 0) {
+                long idle = System.currentTimeMillis() - lastActivity;
+                if (!ready && active == 0) {
+                    if (stopping) {
+                        leaving = "stopped on request";
+                    } else if (idle > idleMillis) {
+                        leaving = "idle for " + idleMillis / 1000 + " s: exiting";
+                    } else if (idle > ADOPTED_GRACE_MILLIS && adoption.adopterHasOnlyUs()) {
+                        leaving = "the subreaper that adopted the server has no other child: exiting, so it can end";
+                    }
+                }
+                if (leaving != null) {
                     break;
                 }
                 if (ready && stopping) {
@@ -204,7 +229,7 @@ public final class Server {
             // someone else's socket now, or already gone
         }
         sys.close(listener);
-        log(log, stopping ? "stopped on request" : "idle for " + idleMillis / 1000 + " s: exiting");
+        log(log, leaving);
     }
 
     void handle(int connection) {
@@ -288,8 +313,7 @@ public final class Server {
                 && !List.of(argv).contains("-h")) {
             return null;
         }
-        boolean servedExec = subAndRoot[0].equals("exec") && Main.detachedExec(argv);
-        if (!(SERVED.contains(subAndRoot[0]) || servedExec) || List.of(argv).contains("--help")
+        if (!SERVED.contains(subAndRoot[0]) || List.of(argv).contains("--help")
                 || List.of(argv).contains("-h")) {
             return "not served by the jrun server yet";
         }
@@ -306,7 +330,7 @@ public final class Server {
             if (sub.equals("server")) {
                 return serverCommand(argv, stdout, stderr);
             }
-            dev.jrun.runtime.container.Host host = sub.equals("create") || sub.equals("exec")
+            dev.jrun.runtime.container.Host host = sub.equals("create") || sub.equals("run") || sub.equals("exec")
                     ? new FrontEndHost(new FrontEnd(sockets, connection, frontEndPid)) : null;
             return Main.serve(argv, Path.of(request.cwd()), new FdInput(sys, in), host, stdout, stderr);
         } finally {

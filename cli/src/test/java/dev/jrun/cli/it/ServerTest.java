@@ -262,4 +262,85 @@ class ServerTest extends ContainerTest {
         assertFalse(Files.exists(root.resolve(id)), "delete --force cleaned up");
         assertFalse(jrun("state", id).status() == 0);
     }
+
+    /** The command name of pid's parent ("jrun" for the front end; "java" for an in-process call). */
+    private static String parentName(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String ppid = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1];
+        return Files.readString(Path.of("/proc", ppid, "comm")).trim();
+    }
+
+    private Process start(List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(jrun.toString(), "--root", root.toString()));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static String finish(Process p) throws Exception {
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the call did not end");
+        return new String(p.getInputStream().readAllBytes());
+    }
+
+    private long runningPid(String id) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            Result r = jrun("state", id);
+            if (r.status() == 0 && "running".equals(r.json().get("status"))) {
+                return ((Number) r.json().get("pid")).longValue();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(id + " never ran");
+    }
+
+    /**
+     * A served `run` and `exec` in the foreground: the front end is the process's parent, reads
+     * the caller's stdin into it, forwards the caller's signals, proxies a tty, and ends with the
+     * process's status; `run` deletes the container after.
+     */
+    @Test
+    void foregroundRunAndExecAreServed() throws Exception {
+        serverPid(root, Map.of(), List.of());
+
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args("/bin/sh", "-c", "read line; echo got $line; exit 3"));
+        Process p = start(List.of("run", "--bundle", b.dir().toString(), id));
+        p.getOutputStream().write("hello\n".getBytes());
+        p.getOutputStream().close();
+        String out = finish(p);
+        assertEquals(3, p.exitValue(), out);
+        assertEquals("got hello\n", out);
+        assertFalse(Files.exists(root.resolve(id)), "run deleted its container");
+
+        String trapped = newId();
+        Bundle t = bundle(trapped, c -> c.args("/bin/jrun-probe", "sleep", "60", "--trap"));
+        p = start(List.of("run", "--bundle", t.dir().toString(), trapped));
+        assertEquals("jrun", parentName(runningPid(trapped)), "the front end, not a JVM, waits for the container");
+        p.toHandle().destroy();
+        out = finish(p);
+        assertEquals(128 + 15, p.exitValue(), out);
+        assertTrue(out.contains("{\"signal\":15}"), out);
+
+        String tty = newId();
+        Bundle term = bundle(tty, c -> c.terminal(true).args("/bin/sh", "-c", "stty size; tty; echo done"));
+        Result r = exec(null, List.of("script", "-qec", "stty rows 33 cols 77; " + jrun + " --root " + root
+                + " run --bundle " + term.dir() + " " + tty, "/dev/null"), 60);
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("33 77\n"), "the caller's window size, lines ending in \\n: " + r.out());
+        assertTrue(r.out().contains("/dev/pts/"), r.out());
+
+        String sleeper = newId();
+        Bundle s = bundle(sleeper, c -> c.args("sleep", "60"));
+        jrun("run", "--detach", "--bundle", s.dir().toString(), sleeper).ok();
+        p = start(List.of("exec", sleeper, "/bin/sh", "-c", "read line; echo exec got $line; exit 4"));
+        p.getOutputStream().write("there\n".getBytes());
+        p.getOutputStream().close();
+        out = finish(p);
+        assertEquals(4, p.exitValue(), out);
+        assertEquals("exec got there\n", out);
+        r = exec(null, List.of("script", "-qec", jrun + " --root " + root + " exec -t " + sleeper + " /bin/sh -c 'tty'",
+                "/dev/null"), 60);
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("/dev/pts/"), r.out());
+        jrun("delete", "--force", sleeper).ok();
+    }
 }

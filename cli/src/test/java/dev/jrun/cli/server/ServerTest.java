@@ -108,10 +108,10 @@ class ServerTest {
 
     @Test
     void sendsBackWhatItDoesNotServe() throws Exception {
-        assertEquals("fallback", call("b1", "/", "--root", root.toString(), "run", "c").last().get(0));
-        assertEquals("fallback", call("b1", "/", "--root", root.toString(), "exec", "c", "true").last().get(0));
         assertEquals("fallback", call("b1", "/", "--root", root.toString(), "events", "c").last().get(0));
-        assertTrue(Server.SERVED.contains("create"));
+        assertEquals("fallback", call("b1", "/", "--root", root.toString(), "checkpoint", "c").last().get(0));
+        assertEquals("fallback", call("b1", "/", "--root", root.toString(), "spec").last().get(0));
+        assertTrue(Server.SERVED.containsAll(List.of("create", "run", "exec")));
         assertEquals("fallback", call("b1", "/", "--root", root.toString(), "state", "--help").last().get(0));
         assertEquals("fallback", call("b2", "/", "--root", root.toString(), "state", "c").last().get(0));
         assertEquals("fallback", call("b1", "/", "--root", tmp.resolve("other").toString(), "state", "c").last().get(0));
@@ -137,5 +137,28 @@ class ServerTest {
         serving.join(20_000);
         assertFalse(serving.isAlive(), "idle server exits");
         assertFalse(Files.exists(socket), "and removes its socket");
+    }
+
+    @Test
+    void anAdoptedServerLeavesOnceItsAdopterHasNoOtherChild() throws Exception {
+        serving.join(20_000);
+        java.util.concurrent.atomic.AtomicBoolean onlyUs = new java.util.concurrent.atomic.AtomicBoolean();
+        Path adopted = tmp.resolve("adopted.sock");
+        Server s = new Server(sockets, sys, adopted, root, "b1", 60_000, new PrintStream(OutputStream.nullOutputStream()),
+                onlyUs::get);
+        Thread t = new Thread(() -> {
+            try {
+                s.serve();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        t.start();
+        t.join(2 * Server.ADOPTED_GRACE_MILLIS);
+        assertTrue(t.isAlive(), "stays while its adopter has other children (a running container)");
+        onlyUs.set(true);
+        t.join(20_000);
+        assertFalse(t.isAlive(), "leaves once it alone keeps the adopter, long before the idle time");
+        assertFalse(Files.exists(adopted));
     }
 }

@@ -6,7 +6,7 @@ import dev.jrun.runtime.hooks.HookException;
 import dev.jrun.runtime.hooks.HookRunner;
 import dev.jrun.runtime.linux.NativeException;
 import dev.jrun.runtime.linux.Syscalls;
-import dev.jrun.runtime.process.Foreground;
+import dev.jrun.runtime.process.ForegroundProcess;
 import dev.jrun.spec.SpecException;
 import dev.jrun.spec.SpecReader;
 import dev.jrun.spec.model.Process;
@@ -102,7 +102,7 @@ public final class Containers {
                 startOrDelete(id);
                 return 0;
             }
-            Foreground fg = Foreground.of(sys, s.pid(), console);
+            ForegroundProcess fg = host.foreground(s.pid(), console);
             fg.forwardSignals();
             startOrDelete(id);
             fg.attachTerminal();
@@ -520,7 +520,7 @@ public final class Containers {
             return 0;
         }
         try {
-            Foreground fg = Foreground.of(host.sys(), s.pid(), null);
+            ForegroundProcess fg = host.foreground(s.pid(), null);
             fg.forwardSignals();
             int status = fg.waitForExit();
             delete(id, true);

@@ -10,7 +10,7 @@ import dev.jrun.runtime.plan.PlanCompiler;
 import dev.jrun.runtime.plan.PlanContext;
 import dev.jrun.runtime.plan.PlanException;
 import dev.jrun.runtime.process.Executor;
-import dev.jrun.runtime.process.Foreground;
+import dev.jrun.runtime.process.ForegroundProcess;
 import dev.jrun.runtime.process.SyncSocket;
 import dev.jrun.runtime.seccomp.NotifyHandoff;
 import dev.jrun.runtime.seccomp.SeccompException;
@@ -108,7 +108,7 @@ final class Execer {
             if (options.detach()) {
                 return 0;
             }
-            Foreground fg = Foreground.of(sys, conversation.child(), console);
+            ForegroundProcess fg = host.foreground(conversation.child(), console);
             fg.forwardSignals();
             fg.attachTerminal();
             return fg.waitForExit();

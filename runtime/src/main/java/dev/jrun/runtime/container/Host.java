@@ -5,6 +5,8 @@ import dev.jrun.runtime.cgroups.CgroupManager;
 import dev.jrun.runtime.linux.NativeException;
 import dev.jrun.runtime.linux.Syscalls;
 import dev.jrun.runtime.process.Executor;
+import dev.jrun.runtime.process.Foreground;
+import dev.jrun.runtime.process.ForegroundProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +43,16 @@ public interface Host {
 
     /** Starts jrun-init with the executor's fd layout. */
     Executor.Started startExecutor(Executor executor) throws NativeException, IOException;
+
+    /**
+     * The process `run` or `exec` waits for in the foreground.
+     *
+     * @param consolePair jrun's end [0] and the executor's [1] of the console socket pair when
+     *     jrun proxies the tty, else null; the executor's end is closed here
+     */
+    default ForegroundProcess foreground(int pid, int[] consolePair) throws NativeException {
+        return Foreground.of(sys(), pid, consolePair);
+    }
 
     /** What the plan needs to know of this host's security modules and devices. */
     Facts facts();

@@ -16,7 +16,7 @@ import sun.misc.Signal;
  * sent to jrun are forwarded to it, and with a tty jrun proxies the terminal — raw mode on our
  * side, window size copied on start and on every SIGWINCH — as runc does.
  */
-public final class Foreground {
+public final class Foreground implements ForegroundProcess {
     /**
      * Signals a user (or a supervisor) sends to the foreground runtime, meant for the container.
      * Not SIGPIPE, SIGSYS or SIGTRAP: those report something about jrun's own execution (a
@@ -24,6 +24,9 @@ public final class Foreground {
      */
     private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP", "QUIT", "USR1", "USR2", "CONT", "TSTP",
             "TTIN", "TTOU", "ALRM", "PWR", "URG", "VTALRM", "PROF", "WINCH", "XCPU", "XFSZ", "IO");
+
+    /** SIGWINCH: with a tty it resizes the tty rather than reaching the process. */
+    public static final int WINDOW_CHANGED = new Signal("WINCH").getNumber();
 
     private final Syscalls sys;
     private final int pid;
@@ -37,7 +40,12 @@ public final class Foreground {
         this.ptyMaster = ptyMaster;
     }
 
-    /** Installs the signal forwarding; call before the process is released so no signal is lost. */
+    /** The numbers of the signals forwarded to the process (SIGWINCH too: with a tty it resizes it instead). */
+    public static int[] forwardedSignals() {
+        return FORWARDED.stream().mapToInt(name -> new Signal(name).getNumber()).toArray();
+    }
+
+    @Override
     public void forwardSignals() {
         // anonymous classes rather than method references: each lambda costs a bootstrap on
         // every run and exec, which start a fresh JVM
@@ -79,7 +87,7 @@ public final class Foreground {
         }
     }
 
-    /** Starts the tty proxy (if any); call once the process runs. */
+    @Override
     public void attachTerminal() throws NativeException {
         if (ptyMaster < 0) {
             return;
@@ -125,7 +133,7 @@ public final class Foreground {
         }
     }
 
-    /** Waits for the process and returns its shell-style status (128+N for a signal). */
+    @Override
     public int waitForExit() throws NativeException {
         Thread out = null;
         if (ptyMaster >= 0) {
@@ -176,7 +184,7 @@ public final class Foreground {
     }
 
     /** Receives the pty master the executor sends over the console socket pair. */
-    static int receiveMaster(Syscalls sys, int socket) throws NativeException {
+    public static int receiveMaster(Syscalls sys, int socket) throws NativeException {
         byte[] name = new byte[128];
         Syscalls.Received r = sys.receive(socket, name, 0, name.length);
         if (r.fd() < 0) {

@@ -49,6 +49,39 @@ abstract class ManagerTest extends ContainerTest {
         }
     }
 
+    /**
+     * The jrun servers serving a state root under dir, stopped as an operator would (`jrun
+     * server stop`): a server is jrun's warm JVM, kept for the next call, not something a
+     * container left; whatever else is running afterwards is reported as left behind.
+     */
+    static List<String> stopJrunServers(Path dir) throws IOException, InterruptedException {
+        List<String> problems = new ArrayList<>();
+        Map<Long, String> servers = new java.util.LinkedHashMap<>();
+        Leftovers.processesMentioning(dir.toString()).forEach((pid, cmdline) -> {
+            if (cmdline.contains(SERVER_CLASS + " ")) {
+                servers.put(pid, cmdline);
+            }
+        });
+        for (String cmdline : servers.values()) {
+            // "... Server SOCKET ROOT BUILD"
+            String[] args = cmdline.substring(cmdline.indexOf(SERVER_CLASS) + SERVER_CLASS.length()).trim().split(" ");
+            Cmd.run(Map.of(), 30, jrun.toString(), "--root", args[1], "server", "stop");
+        }
+        for (Map.Entry<Long, String> server : servers.entrySet()) {
+            ProcessHandle h = ProcessHandle.of(server.getKey()).orElse(null);
+            try {
+                if (h != null) {
+                    h.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                problems.add("a jrun server ignored `server stop` for 15 s: " + server.getValue());
+            }
+        }
+        return problems;
+    }
+
+    private static final String SERVER_CLASS = "dev.jrun.cli.server.Server";
+
     @FunctionalInterface
     interface Check {
         boolean holds() throws Exception;
@@ -65,6 +98,7 @@ abstract class ManagerTest extends ContainerTest {
                 all.add("mount left: " + mp);
                 Cmd.run(Map.of(), 30, "umount", "-l", mp);
             }
+            all.addAll(stopJrunServers(dir));
             Map<Long, String> procs = Leftovers.processesMentioning(dir.toString());
             if (!procs.isEmpty()) {
                 all.add("processes left (killed): " + procs.values());
