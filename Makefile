@@ -66,11 +66,14 @@ REPORTS := $(BUILD)/test-reports
 MVNTEST = $(MVN) $(MVNFLAGS) -Djrun.commit=$(COMMIT) -Djrun.reports=$(abspath $(REPORTS))/$(1) test
 # unit: no root, no kernel features, no dist
 UNIT_STAGE = $(call MVNTEST,unit) -DexcludedGroups=integration
-# integration: root; real containers, containerd, podman, docker, the cgroup v2 guest
-# JRUN_SERVER=off: the same tests with the jrun server turned off (every call in-process)
-INTEGRATION_STAGE = $(call MVNTEST,integration) -Dgroups=integration -Djrun.integration=true \
-	-Djrun.server=$(or $(JRUN_SERVER),on) \
+# integration: root; real containers, containerd, podman, docker, the cgroup v2 guest; run
+# twice: with the jrun server (bin/jrun hands calls to it) and with it turned off (every call
+# in its own JVM); the server's own tests (tag "server") only in the first
+INTEGRATION_STAGE = $(call MVNTEST,$(1)) -Dgroups=integration -Djrun.integration=true -Djrun.server=$(2) \
+	$(if $(filter off,$(2)),-DexcludedGroups=server) \
 	-Djrun.dist=$(abspath $(DIST)) -Djrun.native=$(abspath $(NATIVE))
+SERVED_STAGE = $(call INTEGRATION_STAGE,integration,on)
+DIRECT_STAGE = $(call INTEGRATION_STAGE,integration-no-server,off)
 SUMMARY = java packaging/src/main/java/dev/jrun/packaging/TestSummary.java $(REPORTS)
 
 unit-test:
@@ -80,15 +83,18 @@ unit-test:
 
 integration-test: dist
 	@rm -rf $(REPORTS); echo "== integration tests"; start=$$(date +%s); \
-	$(INTEGRATION_STAGE); integration=$$?; \
-	$(SUMMARY) integration=$$integration:$$(($$(date +%s) - start))
+	$(SERVED_STAGE); served=$$?; middle=$$(date +%s); \
+	echo "== integration tests, jrun server off"; $(DIRECT_STAGE); direct=$$?; \
+	$(SUMMARY) integration=$$served:$$((middle - start)) integration-no-server=$$direct:$$(($$(date +%s) - middle))
 
 # The unit stage first: when it fails, the long root stage does not run.
 test: dist
 	@rm -rf $(REPORTS); echo "== unit tests"; start=$$(date +%s); \
-	$(UNIT_STAGE); unit=$$?; middle=$$(date +%s); integration=-; \
-	if [ $$unit = 0 ]; then echo "== integration tests"; $(INTEGRATION_STAGE); integration=$$?; fi; \
-	$(SUMMARY) unit=$$unit:$$((middle - start)) integration=$$integration:$$(($$(date +%s) - middle))
+	$(UNIT_STAGE); unit=$$?; t1=$$(date +%s); t2=$$t1; served=-; direct=-; \
+	if [ $$unit = 0 ]; then echo "== integration tests"; $(SERVED_STAGE); served=$$?; t2=$$(date +%s); \
+	echo "== integration tests, jrun server off"; $(DIRECT_STAGE); direct=$$?; fi; \
+	$(SUMMARY) unit=$$unit:$$((t1 - start)) integration=$$served:$$((t2 - t1)) \
+	integration-no-server=$$direct:$$(($$(date +%s) - t2))
 
 # The OCI runtime-tools validation suite against the built jrun; fails on any difference from
 # conformance/expected.tsv.  Results in build/conformance/ (one TAP file per program, summary.tsv).

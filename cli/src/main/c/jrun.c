@@ -96,6 +96,26 @@ static const char *root_hint(int argc, char **argv)
     return root;
 }
 
+/* --no-server among the global flags (those before the subcommand) turns the server off for this call. */
+static int no_server_flag(int argc, char **argv)
+{
+    static const char *valued[] = {"root", "log", "log-format", "criu", "rootless", NULL};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-')
+            return 0;
+        const char *name = a + (a[1] == '-' ? 2 : 1);
+        if (!strcmp(name, "no-server"))
+            return 1;
+        for (int v = 0; valued[v] && !strchr(name, '='); v++)
+            if (!strcmp(name, valued[v])) {
+                i++;
+                break;
+            }
+    }
+    return 0;
+}
+
 static int private_dir(const char *dir, uid_t uid)
 {
     struct stat st;
@@ -122,7 +142,10 @@ static void start_server(const char *socket_path, const char *root, const char *
     if (lock < 0)
         return;
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    if (fcntl(lock, F_OFD_SETLK, &fl) < 0) {
+    struct stat held, named;
+    /* a server that ended removed the file it held: a lock on that one guards nothing */
+    if (fcntl(lock, F_OFD_SETLK, &fl) < 0 || fstat(lock, &held) < 0 || lstat(lock_path, &named) < 0 ||
+        held.st_ino != named.st_ino || held.st_dev != named.st_dev) {
         close(lock);
         return;
     }
@@ -503,7 +526,7 @@ int main(int argc, char **argv)
     }
 
     const char *off = getenv("JRUN_NO_SERVER");
-    if (off && *off && strcmp(off, "0"))
+    if ((off && *off && strcmp(off, "0")) || no_server_flag(argc, argv))
         run_direct(argv);
 
     char build[128];

@@ -79,6 +79,9 @@ public final class Main {
                 "--systemd-cgroup"));
         root.addOption(Options.value("VALUE", "ignore cgroup permission errors ('true', 'false', or 'auto'): accepted "
                 + "as runc does, and has no effect", "--rootless"));
+        // read by the front end (bin/jrun), which then runs the call in its own JVM
+        root.addOption(Options.flag("run this call in its own JVM, without the jrun server (as JRUN_NO_SERVER=1 does)",
+                "--no-server"));
         root.addOption(Options.help());
         root.addOption(Options.flag("print the version", "--version", "-v"));
         for (Subcommand s : subs) {

@@ -71,7 +71,8 @@ class HelpTest {
             names.add(line.strip().split("  +")[0]);
         }
         assertEquals(List.of("--debug", "--log FILE", "--log-format FORMAT", "--root DIR", "--criu PATH",
-                "--systemd-cgroup", "--rootless VALUE", "--help, -h", "--version, -v"), names);
+                "--systemd-cgroup", "--rootless VALUE", "--no-server", "--help, -h", "--version, -v"), names,
+                "runc's, and jrun's own --no-server before help and version");
         assertTrue(options.contains("\n   --root DIR           root directory for storage of container state (this "
                 + "should be located in tmpfs) (default: \"/run/jrun\")\n"), options);
     }

@@ -104,11 +104,34 @@ public final class Server {
                     Adoption.ofThisProcess());
             server.warmUp();
             server.serve();
+            removeLockAndLog(socket, lockFd, log);
         } catch (IOException | NativeException | RuntimeException e) {
             log(log, "stopped: " + e.getMessage());
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /**
+     * A server that ends cleanly leaves nothing in the server directory: its socket is gone
+     * already, and its lock and log go now (a log is kept only when the server failed).  The
+     * lock file is removed while it is still held, and only if it is the one held: a front end
+     * that locks a file checks it is still the one at that path before starting a server.
+     */
+    private static void removeLockAndLog(Path socket, String lockFd, PrintStream log) {
+        Path lock = Path.of(socket + ".lock");
+        try {
+            if (lockFd != null && Files.readAttributes(Path.of("/proc/self/fd", lockFd),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey().equals(
+                    Files.readAttributes(lock, java.nio.file.attribute.BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey())) {
+                Files.delete(lock);
+            }
+            log.close();
+            Files.deleteIfExists(Path.of(socket + ".log"));
+        } catch (IOException e) {
+            // another server's now, or already gone
+        }
     }
 
     /** JRUN_SERVER_IDLE: seconds without a call before the server exits (default 60). */

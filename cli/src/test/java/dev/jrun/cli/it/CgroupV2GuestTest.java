@@ -153,7 +153,8 @@ class CgroupV2GuestTest extends ContainerTest {
         // there (CI may clone anywhere) would vanish, so share the repository explicitly
         env.put("VM_RW", Probe.repoRoot().toAbsolutePath().normalize().toString());
         env.put("VM_TIMEOUT", Integer.toString(GUEST_SECONDS));
-        env.put("VM_ENV", "JRUN=" + jrun.toAbsolutePath() + " BUNDLES=" + share.resolve("bundles") + " CGPARENT=" + PARENT);
+        // the off mode's wrapper lives in the host's /tmp, which the guest does not see
+        env.put("VM_ENV", "JRUN=" + frontEnd.toAbsolutePath() + (SERVER_MODE ? "" : " JRUN_NO_SERVER=1") + " BUNDLES=" + share.resolve("bundles") + " CGPARENT=" + PARENT);
         String command = (scenarios.isEmpty() ? "" : "SCENARIOS='" + scenarios + "' ") + "bash "
                 + vm.resolve("jrun-cgv2-checks.sh").toAbsolutePath();
         long t0 = System.nanoTime();

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Tag;
 public abstract class ContainerTest {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     protected static Path jrun;
+    /** The dist's bin/jrun itself; in off mode, run it with JRUN_NO_SERVER=1 (jrun is a wrapper then). */
+    protected static Path frontEnd;
     /** -Djrun.server=off runs every test with the jrun server turned off (JRUN_NO_SERVER=1). */
     protected static final boolean SERVER_MODE = !"off".equals(System.getProperty("jrun.server"));
     protected static BusyboxBundle busybox;
@@ -79,6 +81,7 @@ public abstract class ContainerTest {
             fail("-Djrun.dist must name a built dist (make dist): " + dist);
         }
         jrun = Path.of(dist, "bin", "jrun");
+        frontEnd = jrun;
         if (!SERVER_MODE) {
             // the whole suite without the jrun server: every call through the front end's off switch
             Path wrapper = Files.createTempDirectory("jrun-direct-").resolve("jrun");

@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The jrun server (issue 18): calls served warm, and whatever happens to the server, the
  * calls' outcome is what a direct jrun's would be.
  */
+@Tag("server")
 class ServerTest extends ContainerTest {
     @BeforeEach
     void serverMode() {
@@ -199,13 +201,17 @@ class ServerTest extends ContainerTest {
         }
         assertFalse(alive(pid), "an idle server exits");
         assertFalse(Files.exists(socket), "and removes its socket");
+        assertFalse(Files.exists(Path.of(socket + ".lock")), "its lock");
+        assertFalse(Files.exists(Path.of(socket + ".log")), "and its log: it ended cleanly");
     }
 
     @Test
     void offSwitch() throws Exception {
         Result r = execEnv(Map.of("JRUN_NO_SERVER", "1"), List.of(jrun.toString(), "--root", root.toString(), "list"));
         assertEquals(0, r.status());
-        Thread.sleep(500);
+        r = execEnv(Map.of(), List.of(jrun.toString(), "--root", root.toString(), "--no-server", "list"));
+        assertEquals(0, r.status(), r.err());
+        Thread.sleep(1000);
         assertFalse(Files.exists(serverSocket(root)), "no server was started");
         FileTrees.delete(root);
     }

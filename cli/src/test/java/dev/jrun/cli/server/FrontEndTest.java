@@ -200,6 +200,20 @@ class FrontEndTest {
         assertFalse(Files.exists(socket()));
     }
 
+    /** --no-server among the global flags (after a valued one too), never after the subcommand. */
+    @Test
+    void noServerFlagRunsInProcess() throws Exception {
+        Run r = frontEnd(null, "--log-format", "json", "--no-server", "state", "c1");
+        assertEquals("direct main= lock= --root " + root + " --log-format json --no-server state c1\n", r.marks());
+        assertFalse(Files.exists(socket()), "no server was started");
+        AtomicReference<Wire.Request> seen = new AtomicReference<>();
+        Thread t = server(seen, Wire.accepted(false), Wire.exit(0));
+        r = frontEnd(null, "exec", "c1", "prog", "--no-server");
+        t.join(10_000);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(seen.get().argv().contains("--no-server"), "a word of the container's command is passed on");
+    }
+
     @Test
     void withoutServerStartsOneAndRunsInProcess() throws Exception {
         Run r = frontEnd(null, "state", "c1");
