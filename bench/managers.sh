@@ -2,6 +2,7 @@
 # make bench, part 2: jrun vs runc under the real managers, a container at a time, as a user sees it:
 #   ctr run --rm IMAGE ID /bin/true      (a private containerd; the runc shim's BinaryName is jrun or runc)
 #   podman run --rm IMAGE /bin/true      (a private podman configuration; --runtime jrun or runc)
+#   docker run --rm IMAGE /bin/true      (a private dockerd on that containerd; --runtime jrun or runc)
 # Runs are interleaved (jrun, runc, runc, jrun, ...) with unique ids, after 2 warm-up runs each.
 # Prints a markdown section (medians, ratio) on stdout, progress on stderr.
 # Needs: containerd (ctr), podman (conmon), runc, java, python3, and a built jrun (make dist).
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 RUNS=${MANAGER_RUNS:-15}
 JRUN=$(pwd)/build/dist/bin/jrun
 RUNC=$(command -v runc)
-for tool in containerd ctr podman conmon python3 java; do
+for tool in containerd ctr podman conmon dockerd python3 java; do
     command -v "$tool" >/dev/null || { echo "bench/managers.sh: $tool is missing (sh packaging/deps.sh)" >&2; exit 1; }
 done
 [ -x "$JRUN" ] || { echo "bench/managers.sh: no $JRUN (make dist)" >&2; exit 1; }
@@ -21,8 +22,16 @@ work=$(mktemp -d /tmp/jrun-mb.XXXXXX)
 chmod 755 "$work"
 tag=jrun-bench-$$
 ctrd_pid=
+dockerd_pid=
+docker() { DOCKER_CONFIG=$work/docker/client /usr/bin/docker -H "unix://$work/docker/docker.sock" "$@"; }
 cleanup() {
     set +e
+    if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
+        docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1
+        kill "$dockerd_pid"
+        for _ in $(seq 150); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$dockerd_pid" 2>/dev/null && kill -9 "$dockerd_pid"
+    fi
     if [ -n "$ctrd_pid" ] && kill -0 "$ctrd_pid" 2>/dev/null; then
         for id in $(ctr --address "$work/containerd.sock" -n "$tag" task ls -q 2>/dev/null); do
             ctr --address "$work/containerd.sock" -n "$tag" task kill -a -s SIGKILL "$id"
@@ -41,7 +50,7 @@ cleanup() {
     fi
     # the cgroups this benchmark made (jrun and runc remove the containers' own, not their parents)
     for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
-        for top in "$h$tag" "$h$tag-podman"; do
+        for top in "$h$tag" "$h$tag-podman" "$h$tag-docker"; do
             [ -d "$top" ] && find "$top" -depth -type d -exec rmdir {} \; 2>/dev/null
         done
     done
@@ -81,6 +90,20 @@ for _ in $(seq 100); do
 done
 ctr --address "$work/containerd.sock" -n "$tag" image import "$work/images/busybox-oci.tar" >/dev/null
 
+# --- dockerd: private data, exec root and socket, on that containerd, in its own namespaces
+mkdir -p "$work/docker/client"
+echo '{}' > "$work/docker/daemon.json"
+setsid dockerd --config-file "$work/docker/daemon.json" --data-root "$work/docker/data" \
+    --exec-root "$work/docker/exec" --pidfile "$work/docker/docker.pid" --host "unix://$work/docker/docker.sock" \
+    --containerd "$work/containerd.sock" --containerd-namespace "$tag-docker" \
+    --containerd-plugins-namespace "$tag-docker-plugins" --add-runtime "jrun=$JRUN" --add-runtime "jrund=$work/jrund" \
+    --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "/$tag-docker" --iptables=false --ip6tables=false \
+    --ip-masq=false --bridge=none --userland-proxy=false --storage-driver vfs \
+    >"$work/docker/dockerd.log" 2>&1 </dev/null &
+dockerd_pid=$!
+for _ in $(seq 300); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
+docker load -i "$work/images/busybox-docker.tar" >/dev/null
+
 # --- podman: private configuration, both runtimes registered by name
 mkdir -p "$work/podman/tmp" "$work/podman/networks"
 nofile=$(awk '/^Max open files/ {print $5}' /proc/self/limits)
@@ -115,9 +138,9 @@ blob_cache_existed=$([ -e /var/lib/containers ] && echo yes || echo no)
 jrun_root_existed=$([ -e /run/jrun ] && echo yes || echo no)
 podman load -i "$work/images/busybox-oci.tar" >/dev/null 2>&1
 
-echo "managers: $RUNS interleaved runs per runtime (+2 warm-up) of ctr run --rm and podman run --rm" >&2
+echo "managers: $RUNS interleaved runs per runtime (+2 warm-up) of ctr, podman and docker run --rm" >&2
 python3 - "$work" "$tag" "$RUNS" "$JRUN" "$RUNC" "$work/jrund" <<'PY'
-import json, statistics, subprocess, sys, time
+import json, os, statistics, subprocess, sys, time
 work, tag, runs, jrun, runc, jrund = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
 image = "docker.io/library/busybox:jrun"
 binaries = {"jrun": jrun, "jrund": jrund, "runc": runc}
@@ -131,16 +154,22 @@ def podman_cmd(rt, cid):
     return ["podman", "--runtime", rt, "run", "--rm", "--name", cid, "--cgroup-parent", f"/{tag}-podman",
             image, "/bin/true"]
 
+def docker_cmd(rt, cid):
+    return ["/usr/bin/docker", "-H", f"unix://{work}/docker/docker.sock", "run", "--rm", "--runtime", rt,
+            "--network", "none", "--name", cid, image, "/bin/true"]
+
+docker_env = dict(os.environ, DOCKER_CONFIG=f"{work}/docker/client")
+
 def once(cmd):
     t = time.perf_counter()
-    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True)
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, env=docker_env)
     dt = (time.perf_counter() - t) * 1000
     if r.returncode != 0:
         sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr.decode()}")
     return dt
 
 results = {}
-for manager, make in (("ctr", ctr_cmd), ("podman", podman_cmd)):
+for manager, make in (("ctr", ctr_cmd), ("podman", podman_cmd), ("docker", docker_cmd)):
     times = {"jrun": [], "jrund": [], "runc": []}
     n = 0
     for i in range(runs + 2):
@@ -154,7 +183,8 @@ for manager, make in (("ctr", ctr_cmd), ("podman", podman_cmd)):
     print(f"managers: {manager} done", file=sys.stderr)
 
 rows = [("ctr", "`ctr run --rm IMAGE ID /bin/true` (containerd 1.6, runc shim)"),
-        ("podman", "`podman run --rm IMAGE /bin/true` (podman 4.3, conmon)")]
+        ("podman", "`podman run --rm IMAGE /bin/true` (podman 4.3, conmon)"),
+        ("docker", "`docker run --rm IMAGE /bin/true` (dockerd 20.10 on that containerd)")]
 print(f"\n## Under the managers ({runs} interleaved runs each, medians)\n")
 print("| operation | jrun warm server (ms) | jrun no server (ms) | runc (ms) | warm / runc | no server / runc |")
 print("|---|---:|---:|---:|---:|---:|")

@@ -22,7 +22,10 @@ java -cp "test-bundles/target/jrun-test-bundles-0.1.0.jar:test-bundles/target/li
 # a container that stays up, to exec into
 java -cp "test-bundles/target/jrun-test-bundles-0.1.0.jar:test-bundles/target/lib/*" \
     dev.jrun.testbundles.BenchBundle "$work/sleeper" build/native/jrun-probe /bin/sleep 3600 >/dev/null
-for rt in jrun jrund runc; do for op in state kill delete create start exec; do echo "$rt-$op"; done; done > "$work/ids"
+for rt in jrun jrund runc; do
+    for op in state kill delete create start exec; do echo "$rt-$op"; done
+    for i in $(seq 0 $((${CONCURRENT:-50} - 1))); do echo "$rt-many-$i"; done
+done > "$work/ids"
 
 # create -> start -> wait -> delete of /bin/true, as containerd's shim drives it
 cat > "$work/cycle" <<'CYCLE'
@@ -119,6 +122,21 @@ try:
     extra.append(f"- server RSS after the runs above: {int(st['rss'].split()[0]) / 1024:.0f} MiB (heap bounded by -Xmx128m)")
 except (OSError, KeyError, ValueError):
     extra.append("- server RSS: not measured")
+many = {}
+for rt in ("jrun", "jrund", "runc"):
+    try:
+        with open(f"{work}/many-{rt}.json") as f:
+            many[rt] = json.load(f)
+    except OSError:
+        pass
+if len(many) == 3:
+    n = os.environ.get("CONCURRENT", "50")
+    for key, label in (("wall", "wall time"), ("cpu", "CPU time (all processes, server included)")):
+        j, d, r = many["jrun"][key], many["jrund"][key], many["runc"][key]
+        lines.append(f"| {n} lifecycles at once: {label} (s) | {j:.2f} | {d:.2f} | {r:.2f} | {j / r:.2f}× | {d / r:.2f}× |")
+    failed = {rt: m["failed"] for rt, m in many.items() if m["failed"]}
+    if failed:
+        extra.append(f"- lifecycles that failed in the concurrent run: {failed}")
 lines += [""] + extra
 runc = subprocess.run(["runc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]

@@ -96,24 +96,28 @@ static const char *root_hint(int argc, char **argv)
     return root;
 }
 
-/* --no-server among the global flags (those before the subcommand) turns the server off for this call. */
-static int no_server_flag(int argc, char **argv)
+/*
+ * The global flags are those before the subcommand.  Returns the subcommand's index (argc for
+ * none); *no_server is set when --no-server is among them: it turns the server off for this call.
+ */
+static int global_flags(int argc, char **argv, int *no_server)
 {
     static const char *valued[] = {"root", "log", "log-format", "criu", "rootless", NULL};
+    *no_server = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-')
-            return 0;
+            return i;
         const char *name = a + (a[1] == '-' ? 2 : 1);
         if (!strcmp(name, "no-server"))
-            return 1;
+            *no_server = 1;
         for (int v = 0; valued[v] && !strchr(name, '='); v++)
             if (!strcmp(name, valued[v])) {
                 i++;
                 break;
             }
     }
-    return 0;
+    return argc;
 }
 
 static int private_dir(const char *dir, uid_t uid)
@@ -526,7 +530,9 @@ int main(int argc, char **argv)
     }
 
     const char *off = getenv("JRUN_NO_SERVER");
-    if ((off && *off && strcmp(off, "0")) || no_server_flag(argc, argv))
+    int no_server;
+    int sub = global_flags(argc, argv, &no_server);
+    if ((off && *off && strcmp(off, "0")) || no_server)
         run_direct(argv);
 
     char build[128];
@@ -585,7 +591,9 @@ int main(int argc, char **argv)
         run_direct(argv);
     if (connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0) {
         close(sock);
-        start_server(socket_path, root, build);
+        /* `server stop` or `status` with none running has nothing to start one for */
+        if (sub == argc || strcmp(argv[sub], "server"))
+            start_server(socket_path, root, build);
         run_direct(argv);
     }
     struct ucred peer;

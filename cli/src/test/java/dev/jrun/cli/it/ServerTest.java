@@ -138,6 +138,31 @@ class ServerTest extends ContainerTest {
         assertFalse(Files.exists(root.resolve(id)));
     }
 
+    /**
+     * Killed while an exec waits in the foreground: the process runs on to its end (the front
+     * end, its parent, reaps it), the front end then says the server stopped and fails, as a
+     * killed jrun would, and the container is untouched.
+     */
+    @Test
+    void serverKilledDuringExec() throws Exception {
+        String id = newId();
+        Bundle b = bundle(id, c -> c.args(List.of("sleep", "60")));
+        jrun("run", "--detach", "--bundle", b.dir().toString(), id).ok();
+        long pid = serverPid(root, Map.of(), List.of());
+        Process exec = new ProcessBuilder(jrun.toString(), "--root", root.toString(), "exec", id, "/bin/sh", "-c",
+                "echo running; sleep 2; exit 4").redirectErrorStream(true).start();
+        java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(exec.getInputStream()));
+        assertEquals("running", lines.readLine(), "the exec'd process runs");
+        kill9(pid);
+        assertTrue(exec.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        String out = lines.lines().collect(java.util.stream.Collectors.joining("\n"));
+        assertEquals(1, exec.exitValue(), out);
+        assertTrue(out.contains("the jrun server stopped during this call"), out);
+        assertStatus("running", jrun("state", id).ok());
+        jrun("delete", "--force", id).ok();
+        assertFalse(Files.exists(root.resolve(id)));
+    }
+
     /** A call that changes nothing is run again in-process when the server dies under it. */
     @Test
     void readOnlyCallsSurviveAKilledServer() throws Exception {

@@ -227,6 +227,14 @@ class FrontEndTest {
                 lines.toString());
     }
 
+    /** `server stop` (or status) with no server running runs in-process and starts none. */
+    @Test
+    void theServerCommandStartsNoServer() throws Exception {
+        Run r = frontEnd(null, "server", "stop");
+        Thread.sleep(600);
+        assertEquals("direct main= lock= --root " + root + " server stop\n", Files.readString(marks));
+    }
+
     @Test
     void refusesAServerDirectoryOthersCanEnter() throws Exception {
         Files.setPosixFilePermissions(serverDir, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -286,5 +294,94 @@ class FrontEndTest {
         t.join(10_000);
         assertEquals(0, r.status(), r.err());
         assertEquals("pid parent=true [status, " + (5 << 8) + "] spawned [error, 71]", result.get());
+    }
+
+    /** One scripted conversation after the request: the server's side, given the connection and the front end's pid. */
+    @FunctionalInterface
+    private interface Script {
+        String run(UnixSockets s, int connection, int frontEndPid) throws Exception;
+    }
+
+    private String scripted(Script script, AtomicReference<Run> run, String... args) throws Exception {
+        UnixSockets s = UnixSockets.get();
+        dev.jrun.runtime.linux.Syscalls sys = dev.jrun.runtime.linux.Syscalls.get();
+        Files.deleteIfExists(socket());
+        int listener = s.listen(socket().toString());
+        AtomicReference<String> result = new AtomicReference<>("not run");
+        Thread t = new Thread(() -> {
+            try {
+                int c = s.accept(listener);
+                int frontEnd = s.peer(c).pid();
+                for (int fd : s.receive(c, Wire.MAX_BYTES, Wire.MAX_FDS).fds()) {
+                    sys.close(fd);
+                }
+                s.send(c, Wire.accepted(false), new int[0]);
+                result.set(script.run(s, c, frontEnd));
+                sys.close(c);
+            } catch (Exception e) {
+                result.set(e.toString());
+            } finally {
+                sys.close(listener);
+            }
+        });
+        t.start();
+        run.set(frontEnd(null, args));
+        t.join(10_000);
+        return result.get();
+    }
+
+    private static List<String> answer(UnixSockets s, int c) throws Exception {
+        return Wire.fields(s.receive(c, 4096, 0).data());
+    }
+
+    /** A foreground process: the signals the server names reach it from the front end, which waits for it. */
+    @Test
+    void forwardsTheNamedSignalsToTheForegroundProcess() throws Exception {
+        AtomicReference<Run> run = new AtomicReference<>();
+        String result = scripted((s, c, frontEnd) -> {
+            s.send(c, Wire.encode("spawn", "/bin/sh", "3", "sh", "-c",
+                    "trap 'exit 7' TERM; while :; do sleep 0.05; done", "3", "c0", "c1", "c2"), new int[0]);
+            String pid = answer(s, c).get(1);
+            s.send(c, Wire.encode("forward", pid, "15", "10"), new int[0]);
+            List<String> ok = answer(s, c);
+            Thread.sleep(200);
+            // to the front end, as a manager or a user's shell would send it
+            dev.jrun.runtime.linux.Syscalls.get().kill(frontEnd, 15);
+            s.send(c, Wire.encode("foreground", pid), new int[0]);
+            List<String> status = answer(s, c);
+            s.send(c, Wire.exit(7), new int[0]);
+            return ok + " " + status;
+        }, run, "run", "c1");
+        assertEquals("[ok, 0] [status, " + (7 << 8) + "]", result);
+        assertEquals(7, run.get().status(), run.get().err());
+    }
+
+    /** With a terminal handed over, the front end copies it to its stdout until the process is done. */
+    @Test
+    void proxiesTheTerminalItIsHanded() throws Exception {
+        AtomicReference<Run> run = new AtomicReference<>();
+        dev.jrun.runtime.linux.Syscalls sys = dev.jrun.runtime.linux.Syscalls.get();
+        String result = scripted((s, c, frontEnd) -> {
+            s.send(c, Wire.encode("spawn", "/bin/sh", "3", "sh", "-c", "sleep 0.3; exit 3", "3", "c0", "c1", "c2"),
+                    new int[0]);
+            String pid = answer(s, c).get(1);
+            s.send(c, Wire.encode("forward", pid, "15"), new int[0]);
+            answer(s, c);
+            // a socket pair stands in for the pty: the front end only reads and writes it
+            int[] pty = sys.socketPair();
+            s.send(c, Wire.encode("terminal"), new int[] {pty[1]});
+            sys.close(pty[1]);
+            List<String> ok = answer(s, c);
+            byte[] text = "from the container\n".getBytes(StandardCharsets.UTF_8);
+            sys.writeAll(pty[0], text, 0, text.length);
+            sys.close(pty[0]);
+            s.send(c, Wire.encode("foreground", pid), new int[0]);
+            List<String> status = answer(s, c);
+            s.send(c, Wire.exit(3), new int[0]);
+            return ok + " " + status;
+        }, run, "run", "c1");
+        assertEquals("[ok, 0] [status, " + (3 << 8) + "]", result);
+        assertEquals(3, run.get().status(), run.get().err());
+        assertEquals("from the container\n", run.get().out());
     }
 }
