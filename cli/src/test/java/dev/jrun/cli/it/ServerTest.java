@@ -46,6 +46,10 @@ class ServerTest extends ContainerTest {
                     return Long.parseLong(line.substring(5));
                 }
             }
+            // `server status` starts no server: a call does, unless one is on its way already
+            List<String> call = new ArrayList<>(prefix);
+            call.addAll(List.of(binary.toString(), "--root", stateRoot.toString(), "list"));
+            execEnv(env, call);
             Thread.sleep(200);
         }
         throw new AssertionError("no jrun server came up for " + stateRoot);
@@ -204,7 +208,8 @@ class ServerTest extends ContainerTest {
         long ours = serverPid(root, Map.of(), List.of());
         Path script = work.resolve("in-ns.sh");
         Files.writeString(script, "#!/bin/sh\nfor i in $(seq 300); do\n  " + jrun + " --root " + root
-                + " server status | grep '^pid: ' && exit 0\n  sleep 0.2\ndone\nexit 1\n");
+                + " server status | grep '^pid: ' && exit 0\n  " + jrun + " --root " + root
+                + " list >/dev/null\n  sleep 0.2\ndone\nexit 1\n");
         script.toFile().setExecutable(true);
         Result r = exec(null, List.of("unshare", "--mount", "--propagation", "unchanged", script.toString()), 120);
         assertEquals(0, r.status(), r.out() + r.err());
