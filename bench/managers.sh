@@ -162,7 +162,9 @@ docker_env = dict(os.environ, DOCKER_CONFIG=f"{work}/docker/client")
 
 def once(cmd):
     t = time.perf_counter()
-    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, env=docker_env)
+    # podman reads DOCKER_CONFIG too (for registry logins): only docker gets it
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                       env=docker_env if cmd[0].endswith("docker") else None)
     dt = (time.perf_counter() - t) * 1000
     if r.returncode != 0:
         sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr.decode()}")

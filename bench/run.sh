@@ -68,6 +68,49 @@ for rt in jrun jrund runc; do "$work/$rt" run --detach --bundle "$work/sleeper" 
 run exec "RT exec RTN-exec /bin/true"
 run cycle "$work/cycle RT $work/bundle"
 run run "sh -c 'RT run --bundle $work/bundle RTN-run-\$\$'"
+# N lifecycles at once on distinct ids (default 50): wall time, and the CPU time of every process
+# taking part: the callers and their children, and for jrun the server's own (read from /proc)
+CONCURRENT=${CONCURRENT:-50}
+cat > "$work/lifecycle" <<'CYCLE'
+#!/bin/sh
+rt=$1; bundle=$2; id=$(basename "$rt")-many-$3
+"$rt" create --bundle "$bundle" --pid-file "$bundle/../$id.pid" "$id" || exit 1
+pid=$(cat "$bundle/../$id.pid")
+"$rt" start "$id" || exit 1
+while [ -e /proc/$pid ] && ! grep -q ') Z' /proc/$pid/stat 2>/dev/null; do sleep 0.02; done
+"$rt" delete "$id"
+CYCLE
+chmod +x "$work/lifecycle"
+cat > "$work/concurrent.py" <<'PY'
+import json, os, resource, subprocess, sys, time
+work, rt, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+tick = os.sysconf("SC_CLK_TCK")
+def server_cpu():
+    if rt != "jrun":
+        return 0.0
+    out = subprocess.run([f"{work}/{rt}", "server", "status"], capture_output=True, text=True).stdout
+    pid = next((l[5:] for l in out.splitlines() if l.startswith("pid: ")), None)
+    if pid is None:
+        return 0.0
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / tick
+def children_cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+s0, c0, t0 = server_cpu(), children_cpu(), time.perf_counter()
+procs = [subprocess.Popen([f"{work}/lifecycle", f"{work}/{rt}", f"{work}/bundle", str(i)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(n)]
+failed = sum(p.wait() != 0 for p in procs)
+wall = time.perf_counter() - t0
+cpu = children_cpu() - c0 + server_cpu() - s0
+json.dump({"wall": wall, "cpu": cpu, "failed": failed}, open(f"{work}/many-{rt}.json", "w"))
+PY
+"$work/jrun" list >/dev/null
+for i in $(seq 300); do "$work/jrun" server status 2>/dev/null | grep -q '^pid: ' && break; sleep 0.2; done
+for rt in jrun jrund runc; do
+    python3 "$work/concurrent.py" "$work" "$rt" "$CONCURRENT" || echo "bench: the concurrent run of $rt failed" >&2
+done
+
 # the first call, with no server yet (it starts one and runs in-process meanwhile): state of a
 # created container; the server is stopped, and gone, before each
 cat > "$work/cold-prep" <<'PREP'

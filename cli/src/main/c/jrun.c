@@ -133,57 +133,147 @@ static int private_dir(const char *dir, uid_t uid)
     return 0;
 }
 
-/*
- * Starts a server detached from the caller (own session, stdio on /dev/null) unless one is
- * already starting: the lock on SOCKET.lock is an open file description lock, inherited by the
- * server, so it is held exactly as long as that server lives.
- */
-static void start_server(const char *socket_path, const char *root, const char *build)
+/* Takes the lock on SOCKET.lock if it is free and still the file at that path; -1 if not. */
+static int take_lock(const char *socket_path)
 {
     char lock_path[PATH_MAX];
     snprintf(lock_path, sizeof lock_path, "%s.lock", socket_path);
     int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (lock < 0)
-        return;
+        return -1;
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     struct stat held, named;
     /* a server that ended removed the file it held: a lock on that one guards nothing */
     if (fcntl(lock, F_OFD_SETLK, &fl) < 0 || fstat(lock, &held) < 0 || lstat(lock_path, &named) < 0 ||
         held.st_ino != named.st_ino || held.st_dev != named.st_dev) {
         close(lock);
-        return;
+        return -1;
     }
+    return lock;
+}
+
+/*
+ * This process becomes the server: stdio on /dev/null, no other fd but the lock (an open file
+ * description lock, held exactly as long as the server lives), once `caller` has exited (at
+ * most 2 s: a JVM booting beside the call that started us would slow that call down).
+ */
+static void become_server(int lock, pid_t caller, const char *socket_path, const char *root, const char *build)
+{
+    int waiting = caller > 0 ? (int)syscall(SYS_pidfd_open, caller, 0) : -1;
+    int caller_gone = waiting < 0 && errno == ESRCH;
+    int null = open("/dev/null", O_RDWR);
+    if (null < 0)
+        _exit(1);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    int keep = lock > 2 ? lock : fcntl(lock, F_DUPFD, 3);
+    for (int fd = 3; fd < 1024; fd++)
+        if (fd != keep && fd != waiting)
+            close(fd);
+    fcntl(keep, F_SETFD, 0);
+    char lock_fd[16];
+    snprintf(lock_fd, sizeof lock_fd, "%d", keep);
+    setenv("JRUN_SERVER_LOCK_FD", lock_fd, 1);
+    setenv("JRUN_MAIN_CLASS", SERVER_MAIN, 1);
+    unsetenv("NOTIFY_SOCKET");
+    if (chdir("/") < 0)
+        _exit(1);
+    umask(077);
+    if (waiting >= 0) {
+        struct pollfd p = {.fd = waiting, .events = POLLIN};
+        while (poll(&p, 1, 2000) < 0 && errno == EINTR) {
+        }
+        close(waiting);
+    } else if (caller > 0 && !caller_gone) {
+        usleep(400 * 1000);
+    }
+    execl(direct, "jrun-direct", socket_path, root, build, (char *)NULL);
+    _exit(127);
+}
+
+/*
+ * Starts a server detached from the caller (own session) unless one is already starting; the
+ * call that starts it runs in-process meanwhile.
+ */
+static void start_server(const char *socket_path, const char *root, const char *build)
+{
+    int lock = take_lock(socket_path);
+    if (lock < 0)
+        return;
+    pid_t caller = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         setsid();
         if (fork() != 0)
             _exit(0);
-        int null = open("/dev/null", O_RDWR);
-        if (null < 0)
-            _exit(1);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        int keep = lock > 2 ? lock : fcntl(lock, F_DUPFD, 3);
-        for (int fd = 3; fd < 1024; fd++)
-            if (fd != keep)
-                close(fd);
-        fcntl(keep, F_SETFD, 0);
-        char lock_fd[16];
-        snprintf(lock_fd, sizeof lock_fd, "%d", keep);
-        setenv("JRUN_SERVER_LOCK_FD", lock_fd, 1);
-        setenv("JRUN_MAIN_CLASS", SERVER_MAIN, 1);
-        unsetenv("NOTIFY_SOCKET");
-        if (chdir("/") < 0)
-            _exit(1);
-        umask(077);
-        /* the call that started us runs in-process now: a JVM booting beside it on the same
-           cores would make that first call slower than a call without the server */
-        usleep(400 * 1000);
-        execl(direct, "jrun-direct", socket_path, root, build, (char *)NULL);
-        _exit(127);
+        become_server(lock, caller, socket_path, root, build);
     }
     close(lock);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+}
+
+static int send_request(int sock, struct buf *req, int *fds, int nfds);
+
+/*
+ * The server was adopted by a subreaper (containerd's shim, conmon): no fork from inside one
+ * can leave it, and conmon ends only when it has no child left.  If a process forked from here
+ * lands on init instead, it asks that server to hand over (`server handover`), and becomes the
+ * server once the old one has gone.  From under a subreaper it just exits.
+ */
+static void start_successor(const char *socket_path, const char *root, const char *build, const char *cwd)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        setsid();
+        pid_t middle = getpid();
+        if (fork() != 0)
+            _exit(0);
+        while (getppid() == middle)
+            usleep(1000);
+        if (getppid() != 1)
+            _exit(0);
+        int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        strcpy(addr.sun_path, socket_path);
+        if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0)
+            _exit(0);
+        struct buf req = {0};
+        const char *call[] = {"jrun", "--root", root, "server", "handover"};
+        put(&req, "request");
+        put(&req, "1");
+        put(&req, build);
+        put(&req, cwd);
+        put_number(&req, 5);
+        for (int i = 0; i < 5; i++)
+            put(&req, call[i]);
+        put_number(&req, 0);
+        put_number(&req, 0);
+        if (send_request(sock, &req, NULL, 0) < 0)
+            _exit(0);
+        char msg[512];
+        ssize_t n;
+        int handed = 0;
+        while ((n = recv(sock, msg, sizeof msg - 1, 0)) > 0) {
+            msg[n] = 0;
+            if (!strcmp(msg, "exit")) {
+                handed = !strcmp(msg + strlen(msg) + 1, "0");
+                break;
+            }
+        }
+        close(sock);
+        if (!handed)
+            _exit(0);
+        /* the old server lets go of the lock when it exits, after its running calls */
+        for (int i = 0; i < 500; i++) {
+            int lock = take_lock(socket_path);
+            if (lock >= 0)
+                become_server(lock, 0, socket_path, root, build);
+            usleep(20 * 1000);
+        }
+        _exit(0);
+    }
     if (pid > 0)
         waitpid(pid, NULL, 0);
 }
@@ -688,6 +778,9 @@ int main(int argc, char **argv)
             close(sock);
             run_direct(argv);
         } else if (!strcmp(msg, "exit")) {
+            const char *hint = arg + strlen(arg) + 1;
+            if (hint < msg + n && !strcmp(hint, "rehome"))
+                start_successor(socket_path, root, build, cwd);
             return atoi(arg);
         } else if (!strcmp(msg, "spawn") && accepted) {
             char *fields[MAX_FDS + 512];

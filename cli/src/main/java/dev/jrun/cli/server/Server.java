@@ -190,8 +190,19 @@ public final class Server {
         log(log, "serving " + root + " on " + socket + " (build " + build + ")");
         String leaving = null;
         while (true) {
-            boolean ready = sys.pollIn(new int[] {listener}, POLL_MILLIS)[0];
+            boolean ready = false;
+            if (listener >= 0) {
+                ready = sys.pollIn(new int[] {listener}, POLL_MILLIS)[0];
+            } else {
+                sleep(POLL_MILLIS / 5);
+            }
             synchronized (this) {
+                if (stopping && listener >= 0) {
+                    // callers from now on, and those queued, run in-process (or find a successor)
+                    closeListener(listener, key);
+                    listener = -1;
+                    ready = false;
+                }
                 long idle = System.currentTimeMillis() - lastActivity;
                 if (!ready && active == 0) {
                     if (stopping) {
@@ -204,10 +215,6 @@ public final class Server {
                 }
                 if (leaving != null) {
                     break;
-                }
-                if (ready && stopping) {
-                    // refuse new calls while stopping: they run in-process
-                    ready = false;
                 }
             }
             if (!ready) {
@@ -242,8 +249,17 @@ public final class Server {
             t.setDaemon(true);
             t.start();
         }
-        // new callers find no socket (and start their own server, or run in-process); ones
-        // already queued on the listener see it close before they are accepted and run in-process
+        if (listener >= 0) {
+            closeListener(listener, key);
+        }
+        log(log, leaving);
+    }
+
+    /**
+     * New callers find no socket (and start their own server, or run in-process); ones already
+     * queued on the listener see it close before they are accepted and run in-process.
+     */
+    private void closeListener(int listener, Object key) {
         try {
             if (key.equals(Files.readAttributes(socket, java.nio.file.attribute.BasicFileAttributes.class).fileKey())) {
                 Files.delete(socket);
@@ -252,7 +268,14 @@ public final class Server {
             // someone else's socket now, or already gone
         }
         sys.close(listener);
-        log(log, leaving);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void handle(int connection) {
@@ -286,7 +309,11 @@ public final class Server {
             int status = run(sub, argv, request, fds, connection, peer.pid());
             closeAll(fds);
             fds = new int[0];
-            sockets.send(connection, Wire.exit(status), new int[0]);
+            boolean rehome;
+            synchronized (this) {
+                rehome = !stopping && adoption.bySubreaper();
+            }
+            sockets.send(connection, rehome ? Wire.exitAndRehome(status) : Wire.exit(status), new int[0]);
         } catch (Wire.ProtocolException e) {
             log(log, "bad request: " + e.getMessage());
             try {
@@ -351,7 +378,7 @@ public final class Server {
         PrintStream stderr = new PrintStream(new FdOutput(sys, err), true, StandardCharsets.UTF_8);
         try {
             if (sub.equals("server")) {
-                return serverCommand(argv, stdout, stderr);
+                return serverCommand(argv, frontEndPid, stdout, stderr);
             }
             dev.jrun.runtime.container.Host host = sub.equals("create") || sub.equals("run") || sub.equals("exec")
                     ? new FrontEndHost(new FrontEnd(sockets, connection, frontEndPid)) : null;
@@ -363,7 +390,7 @@ public final class Server {
     }
 
     /** `jrun server status|stop` as the server answers it. */
-    private int serverCommand(String[] argv, PrintStream out, PrintStream err) {
+    private int serverCommand(String[] argv, int callerPid, PrintStream out, PrintStream err) {
         List<String> words = List.of(argv);
         String action = words.indexOf("server") + 1 < words.size() ? words.get(words.indexOf("server") + 1) : "status";
         switch (action) {
@@ -375,6 +402,19 @@ public final class Server {
                     stopping = true;
                 }
                 out.println("jrun server " + ProcessHandle.current().pid() + " stops once its running calls end");
+                return 0;
+            case "handover":
+                // from a successor a front end started (Adoption): only one outside every subreaper
+                if (!adoption.bySubreaper() || ProcessHandle.of(callerPid).flatMap(ProcessHandle::parent)
+                        .map(p -> p.pid() != 1).orElse(true)) {
+                    err.println("jrun server: no hand-over: this server is not adopted by a subreaper, or the caller "
+                            + "is not a child of init");
+                    return 1;
+                }
+                synchronized (this) {
+                    stopping = true;
+                }
+                log(log, "handing over to pid " + callerPid + ", outside every subreaper");
                 return 0;
             default:
                 err.println("jrun server: unknown action \"" + action + "\": status or stop");

@@ -161,4 +161,12 @@ public final class Wire {
     public static byte[] exit(int status) {
         return encode("exit", String.valueOf(status));
     }
+
+    /**
+     * The call's end, asking the front end to start a successor outside the subreaper that
+     * adopted this server when it can (see Adoption).
+     */
+    public static byte[] exitAndRehome(int status) {
+        return encode("exit", String.valueOf(status), "rehome");
+    }
 }

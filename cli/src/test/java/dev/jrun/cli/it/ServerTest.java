@@ -66,6 +66,16 @@ class ServerTest extends ContainerTest {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
+    /** Alive and not a zombie. */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     private static void kill9(long pid) throws Exception {
         new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor();
         for (int i = 0; i < 100 && alive(pid); i++) {
@@ -378,5 +388,55 @@ class ServerTest extends ContainerTest {
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("/dev/pts/"), r.out());
         jrun("delete", "--force", sleeper).ok();
+    }
+
+    /**
+     * A server started under a subreaper (as by containerd's shim or conmon) is adopted by it;
+     * the next call from outside every subreaper starts a successor under init, and the adopted
+     * server hands over and exits, though its adopter still has other children.
+     */
+    @Test
+    void aServerAdoptedByASubreaperHandsOverToOneUnderInit() throws Exception {
+        Path script = work.resolve("holder.py");
+        Files.writeString(script, String.join("\n",
+                "import ctypes, subprocess, sys, time",
+                "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER",
+                "container = subprocess.Popen(['sleep', '120'])  # what keeps a shim or conmon busy",
+                "jrun, root = sys.argv[1], sys.argv[2]",
+                "for i in range(300):",
+                "    out = subprocess.run([jrun, '--root', root, 'server', 'status'], capture_output=True, text=True).stdout",
+                "    pids = [l[5:] for l in out.splitlines() if l.startswith('pid: ')]",
+                "    if pids:",
+                "        print(pids[0], flush=True)",
+                "        break",
+                "    subprocess.run([jrun, '--root', root, 'list'], capture_output=True)",
+                "    time.sleep(0.2)",
+                "sys.stdin.read()",
+                "container.kill()", ""));
+        Process holder = new ProcessBuilder("python3", script.toString(), jrun.toString(), root.toString()).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+            assertTrue(first != null && first.matches("[0-9]+"), "the subreaper started a server: " + first);
+            long adopted = Long.parseLong(first);
+            assertEquals(holder.pid(), ProcessHandle.of(adopted).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)
+                    .orElse(-1L), "adopted by the subreaper");
+            long successor = -1;
+            for (int i = 0; i < 150 && (successor < 0 || successor == adopted); i++) {
+                jrun("list").ok();
+                Thread.sleep(200);
+                successor = serverPid(root, Map.of(), List.of());
+            }
+            assertNotEquals(adopted, successor, "a successor serves");
+            // the holder reaps no one: an exited server stays its zombie
+            for (int i = 0; i < 100 && running(adopted); i++) {
+                Thread.sleep(100);
+            }
+            assertFalse(running(adopted), "the adopted server handed over and exited");
+            assertEquals(1L, ProcessHandle.of(successor).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)
+                    .orElse(-1L), "the successor's parent is init");
+        } finally {
+            holder.getOutputStream().close();
+            assertTrue(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
     }
 }

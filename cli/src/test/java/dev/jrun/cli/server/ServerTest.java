@@ -145,7 +145,17 @@ class ServerTest {
         java.util.concurrent.atomic.AtomicBoolean onlyUs = new java.util.concurrent.atomic.AtomicBoolean();
         Path adopted = tmp.resolve("adopted.sock");
         Server s = new Server(sockets, sys, adopted, root, "b1", 60_000, new PrintStream(OutputStream.nullOutputStream()),
-                onlyUs::get);
+                new Adoption() {
+                    @Override
+                    public boolean bySubreaper() {
+                        return true;
+                    }
+
+                    @Override
+                    public boolean adopterHasOnlyUs() {
+                        return onlyUs.get();
+                    }
+                });
         Thread t = new Thread(() -> {
             try {
                 s.serve();
@@ -160,5 +170,42 @@ class ServerTest {
         t.join(20_000);
         assertFalse(t.isAlive(), "leaves once it alone keeps the adopter, long before the idle time");
         assertFalse(Files.exists(adopted));
+    }
+
+    /**
+     * While adopted by a subreaper, every call's end asks the front end for a successor; a
+     * hand-over is taken only from a child of init, which this test JVM is not.
+     */
+    @Test
+    void anAdoptedServerAsksForASuccessor() throws Exception {
+        serving.join(20_000);
+        server = new Server(sockets, sys, socket, root, "b1", 1500, new PrintStream(OutputStream.nullOutputStream()),
+                new Adoption() {
+                    @Override
+                    public boolean bySubreaper() {
+                        return true;
+                    }
+
+                    @Override
+                    public boolean adopterHasOnlyUs() {
+                        return false;
+                    }
+                });
+        serving = new Thread(() -> {
+            try {
+                server.serve();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        serving.start();
+        for (int i = 0; i < 200 && !Files.exists(socket); i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of("exit", "0", "rehome"), call("b1", "/", "--root", root.toString(), "list").last());
+        Answer refused = call("b1", "/", "--root", root.toString(), "server", "handover");
+        assertEquals(List.of("exit", "1", "rehome"), refused.last(), refused.err());
+        assertTrue(refused.err().contains("no hand-over"), refused.err());
+        assertTrue(Files.exists(socket), "still serving");
     }
 }
