@@ -153,6 +153,21 @@ class HooksTest extends ContainerTest {
         assertFalse(Files.exists(root.resolve(id)));
     }
 
+    /** runtime.md: poststart hooks run after the user-specified process is executed, not merely released. */
+    @Test
+    void poststartHooksRunOnceTheProgramIsExecuted() throws Exception {
+        String id = newId();
+        Path seen = work.resolve("exe-seen");
+        Bundle b = bundle(id, c -> c.args("/bin/jrun-probe", "sleep", "30").addHook("poststart", new Hook("/bin/sh",
+                List.of("sh", "-c", "pid=$(sed 's/.*\"pid\":\\([0-9]*\\).*/\\1/'); readlink /proc/$pid/exe > " + seen),
+                List.of("PATH=/usr/bin:/bin"), null)));
+        jrun("create", "--bundle", b.dir().toString(), id).ok();
+        jrun("start", id).ok();
+        String exe = Files.readString(seen).trim();
+        assertTrue(exe.endsWith("/bin/jrun-probe"), "the hook saw the program, not jrun-init: " + exe);
+        jrun("delete", "--force", id).ok();
+    }
+
     @Test
     void poststopFailuresAreWarnings() throws Exception {
         String id = newId();

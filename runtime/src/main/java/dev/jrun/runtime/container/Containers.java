@@ -153,6 +153,9 @@ public final class Containers {
             Files.delete(fifo);
         }
         if (s.poststartHooks()) {
+            // runtime.md: poststart hooks run after the user-specified process is executed; the
+            // byte above only releases the init, which still has to take it and execve
+            awaitExecuted(s.pid());
             Spec spec = snapshot(id);
             byte[] state = StateDocuments.ociState(id, Status.RUNNING, s.pid(), s.bundle(), s.annotations());
             try {
@@ -166,6 +169,15 @@ public final class Containers {
                 }
                 throw new JrunException(e.getMessage(), e);
             }
+        }
+    }
+
+    /** Waits (up to 2 s) until pid no longer runs jrun-init: it executed the program, or is gone. */
+    private void awaitExecuted(int pid) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (host.runsExecutor(pid) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            sleep(1);
         }
     }
 

@@ -54,6 +54,19 @@ public interface Host {
         return Foreground.of(sys(), pid, consolePair);
     }
 
+    /**
+     * Whether pid still runs jrun-init (from its sealed memfd), that is, has not yet executed
+     * the container's program; false once it has, or when it is gone.
+     */
+    default boolean runsExecutor(int pid) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(Path.of("/proc", String.valueOf(pid), "exe")).toString()
+                    .startsWith("/memfd:" + Executor.MEMFD_NAME);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     /** What the plan needs to know of this host's security modules and devices. */
     Facts facts();
 

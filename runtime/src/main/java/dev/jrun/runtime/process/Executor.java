@@ -21,6 +21,9 @@ import java.util.List;
  * </pre>
  */
 public final class Executor {
+    /** The name of the sealed memfd jrun-init runs from: /proc/PID/exe shows "/memfd:NAME (deleted)". */
+    public static final String MEMFD_NAME = "jrun-init";
+
     private static byte[] binary;
 
     private final int preserveFds;
@@ -75,7 +78,7 @@ public final class Executor {
     }
 
     public Started start(Syscalls sys, Spawner spawner) throws NativeException, IOException {
-        int memfd = sys.sealedMemfd("jrun-init", binary());
+        int memfd = sys.sealedMemfd(MEMFD_NAME, binary());
         int[] pair = null;
         try {
             pair = sys.socketPair();
