@@ -99,8 +99,11 @@ def children_cpu():
     return u.ru_utime + u.ru_stime
 s0, c0, t0 = server_cpu(), children_cpu(), time.perf_counter()
 procs = [subprocess.Popen([f"{work}/lifecycle", f"{work}/{rt}", f"{work}/bundle", str(i)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(n)]
-failed = sum(p.wait() != 0 for p in procs)
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for i in range(n)]
+errors = [p.communicate()[1].decode(errors="replace").strip() for p in procs]
+failed = sum(p.returncode != 0 for p in procs)
+with open(f"{work}/many-{rt}.errors", "w") as f:
+    f.write("\n".join(e for p, e in zip(procs, errors) if p.returncode != 0))
 wall = time.perf_counter() - t0
 cpu = children_cpu() - c0 + server_cpu() - s0
 json.dump({"wall": wall, "cpu": cpu, "failed": failed}, open(f"{work}/many-{rt}.json", "w"))
@@ -180,6 +183,10 @@ if len(many) == 3:
     failed = {rt: m["failed"] for rt, m in many.items() if m["failed"]}
     if failed:
         extra.append(f"- lifecycles that failed in the concurrent run: {failed}")
+        for rt in failed:
+            with open(f"{work}/many-{rt}.errors") as f:
+                first = f.read().strip().splitlines()[:3]
+            extra.append(f"  - {rt}: " + " / ".join(first))
 lines += [""] + extra
 runc = subprocess.run(["runc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]

@@ -112,7 +112,9 @@ public final class StateStore {
             try {
                 Files.createDirectories(scratch);
                 return Files.createTempDirectory(scratch, "create-", PRIVATE);
-            } catch (NoSuchFileException e) {
+            } catch (NoSuchFileException | java.nio.file.FileAlreadyExistsException e) {
+                // scratch was removed (by the last create out) between our steps, or while
+                // createDirectories looked: make it again
                 if (attempt == 100) {
                     throw new IOException("create the state directory for " + dev.jrun.spec.Text.abbreviate(id)
                             + " under " + root + ": " + reason(e), e);
@@ -124,10 +126,22 @@ public final class StateStore {
         }
     }
 
-    /** Scratch directories a killed create left: their lock is free, nobody will rename them. */
+    /**
+     * Scratch directories a killed create left: a minute old and their lock free, so nobody
+     * will rename them.  A younger one may be a concurrent create's between making its lock
+     * file and taking the lock: it is left alone.
+     */
     private static void sweepScratch(Path scratch) throws IOException {
+        long youngest = System.currentTimeMillis() - 60_000;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(scratch)) {
             for (Path p : entries) {
+                try {
+                    if (Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() > youngest) {
+                        continue;
+                    }
+                } catch (NoSuchFileException e) {
+                    continue; // renamed into place, or swept by another create
+                }
                 try (FileChannel ch = FileChannel.open(p.resolve(LOCK), StandardOpenOption.WRITE)) {
                     FileLock l = ch.tryLock();
                     if (l == null) {
@@ -137,10 +151,7 @@ public final class StateStore {
                 } catch (java.nio.channels.OverlappingFileLockException e) {
                     continue; // a create of this JVM holds it
                 } catch (NoSuchFileException e) {
-                    // killed before its lock file was made, or a concurrent create about to make it
-                    if (!Files.exists(p) || Files.getLastModifiedTime(p).toMillis() > System.currentTimeMillis() - 60_000) {
-                        continue;
-                    }
+                    // killed before its lock file was made (or already swept)
                 }
                 remove(p);
             }
@@ -337,14 +348,25 @@ public final class StateStore {
         remove(dir(id));
     }
 
+    /** Removes dir and what it holds; what another call removes meanwhile is simply gone already. */
     private static void remove(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
+        List<Path> all;
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+            all = walk.sorted(Comparator.reverseOrder()).toList();
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                remove(dir);
+                return;
             }
+            throw e.getCause();
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        for (Path p : all) {
+            Files.deleteIfExists(p);
         }
     }
 
