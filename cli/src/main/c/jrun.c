@@ -216,6 +216,28 @@ static void start_server(const char *socket_path, const char *root, const char *
 
 static int send_request(int sock, struct buf *req, int *fds, int nfds);
 
+/* The request a call opens with (Wire.java): "request 1 BUILD CWD ARGC ARGV... ENVC ENV... NFDS FD...". */
+static void encode_request(struct buf *req, const char *build, const char *cwd, int argc, char *const *argv,
+                           char *const *env, const int *fds, int nfds)
+{
+    put(req, "request");
+    put(req, "1");
+    put(req, build);
+    put(req, cwd);
+    put_number(req, argc);
+    for (int i = 0; i < argc; i++)
+        put(req, argv[i]);
+    int envc = 0;
+    while (env[envc])
+        envc++;
+    put_number(req, envc);
+    for (int i = 0; i < envc; i++)
+        put(req, env[i]);
+    put_number(req, nfds);
+    for (int i = 0; i < nfds; i++)
+        put_number(req, fds[i]);
+}
+
 /*
  * The server was adopted by a subreaper (containerd's shim, conmon): no fork from inside one
  * can leave it, and conmon ends only when it has no child left.  If a process forked from here
@@ -240,16 +262,9 @@ static void start_successor(const char *socket_path, const char *root, const cha
         if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0)
             _exit(0);
         struct buf req = {0};
-        const char *call[] = {"jrun", "--root", root, "server", "handover"};
-        put(&req, "request");
-        put(&req, "1");
-        put(&req, build);
-        put(&req, cwd);
-        put_number(&req, 5);
-        for (int i = 0; i < 5; i++)
-            put(&req, call[i]);
-        put_number(&req, 0);
-        put_number(&req, 0);
+        char *call[] = {"jrun", "--root", (char *)root, "server", "handover"};
+        char *no_env[] = {NULL};
+        encode_request(&req, build, cwd, 5, call, no_env, NULL, 0);
         if (send_request(sock, &req, NULL, 0) < 0)
             _exit(0);
         char msg[512];
@@ -716,22 +731,7 @@ int main(int argc, char **argv)
     closedir(d);
 
     struct buf req = {0};
-    put(&req, "request");
-    put(&req, "1");
-    put(&req, build);
-    put(&req, cwd);
-    put_number(&req, argc);
-    for (int i = 0; i < argc; i++)
-        put(&req, argv[i]);
-    int envc = 0;
-    while (environ[envc])
-        envc++;
-    put_number(&req, envc);
-    for (int i = 0; i < envc; i++)
-        put(&req, environ[i]);
-    put_number(&req, nfds);
-    for (int i = 0; i < nfds; i++)
-        put_number(&req, fds[i]);
+    encode_request(&req, build, cwd, argc, argv, environ, fds, nfds);
     if (send_request(sock, &req, fds, nfds) < 0) {
         close(sock);
         run_direct(argv);

@@ -252,48 +252,28 @@ class FrontEndTest {
     /** The front end starts what the server asks, as its own child, and reaps it when asked. */
     @Test
     void spawnsAndReapsForTheServer() throws Exception {
-        UnixSockets s = UnixSockets.get();
         dev.jrun.runtime.linux.Syscalls sys = dev.jrun.runtime.linux.Syscalls.get();
-        Files.deleteIfExists(socket());
-        int listener = s.listen(socket().toString());
-        AtomicReference<String> result = new AtomicReference<>("not run");
-        Thread t = new Thread(() -> {
-            try {
-                int c = s.accept(listener);
-                int frontEnd = s.peer(c).pid();
-                UnixSockets.Message m = s.receive(c, Wire.MAX_BYTES, Wire.MAX_FDS);
-                for (int fd : m.fds()) {
-                    sys.close(fd);
-                }
-                s.send(c, Wire.accepted(false), new int[0]);
-                int[] pipe = sys.pipe();
-                s.send(c, Wire.encode("spawn", "/bin/sh", "3", "sh", "-c", "echo spawned >&3; exit 5", "4", "c0", "c1",
-                        "c2", "p0"), new int[] {pipe[1]});
-                sys.close(pipe[1]);
-                List<String> pid = Wire.fields(s.receive(c, 4096, 0).data());
-                String stat = Files.readString(Path.of("/proc", pid.get(1), "stat"));
-                int ppid = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
-                s.send(c, Wire.encode("wait", pid.get(1)), new int[0]);
-                List<String> status = Wire.fields(s.receive(c, 4096, 0).data());
-                byte[] buf = new byte[64];
-                int n = sys.read(pipe[0], buf, 0, buf.length);
-                s.send(c, Wire.encode("spawn", "/nonexistent", "1", "x", "1", "p7"), new int[0]);
-                List<String> bad = Wire.fields(s.receive(c, 4096, 0).data());
-                s.send(c, Wire.exit(0), new int[0]);
-                sys.close(c);
-                result.set(pid.get(0) + " parent=" + (ppid == frontEnd) + " " + status + " "
-                        + new String(buf, 0, n, StandardCharsets.UTF_8).trim() + " " + bad);
-            } catch (Exception e) {
-                result.set(e.toString());
-            } finally {
-                sys.close(listener);
-            }
-        });
-        t.start();
-        Run r = frontEnd(null, "create", "c1");
-        t.join(10_000);
-        assertEquals(0, r.status(), r.err());
-        assertEquals("pid parent=true [status, " + (5 << 8) + "] spawned [error, 71]", result.get());
+        AtomicReference<Run> run = new AtomicReference<>();
+        String result = scripted((s, c, frontEnd) -> {
+            int[] pipe = sys.pipe();
+            s.send(c, Wire.encode("spawn", "/bin/sh", "3", "sh", "-c", "echo spawned >&3; exit 5", "4", "c0", "c1",
+                    "c2", "p0"), new int[] {pipe[1]});
+            sys.close(pipe[1]);
+            List<String> pid = answer(s, c);
+            String stat = Files.readString(Path.of("/proc", pid.get(1), "stat"));
+            int ppid = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+            s.send(c, Wire.encode("wait", pid.get(1)), new int[0]);
+            List<String> status = answer(s, c);
+            byte[] buf = new byte[64];
+            int n = sys.read(pipe[0], buf, 0, buf.length);
+            s.send(c, Wire.encode("spawn", "/nonexistent", "1", "x", "1", "p7"), new int[0]);
+            List<String> bad = answer(s, c);
+            s.send(c, Wire.exit(0), new int[0]);
+            return pid.get(0) + " parent=" + (ppid == frontEnd) + " " + status + " "
+                    + new String(buf, 0, n, StandardCharsets.UTF_8).trim() + " " + bad;
+        }, run, "create", "c1");
+        assertEquals(0, run.get().status(), run.get().err());
+        assertEquals("pid parent=true [status, " + (5 << 8) + "] spawned [error, 71]", result);
     }
 
     /** One scripted conversation after the request: the server's side, given the connection and the front end's pid. */

@@ -34,7 +34,12 @@ class ServerTest {
     void start() throws Exception {
         socket = tmp.resolve("s.sock");
         root = tmp.resolve("root");
-        server = new Server(sockets, sys, socket, root, "b1", 1500, new PrintStream(OutputStream.nullOutputStream()));
+        serve(new Server(sockets, sys, socket, root, "b1", 1500, new PrintStream(OutputStream.nullOutputStream())));
+    }
+
+    /** Runs server on its own thread, as `serving`, until its socket is there. */
+    private void serve(Server s) throws InterruptedException {
+        server = s;
         serving = new Thread(() -> {
             try {
                 server.serve();
@@ -179,7 +184,7 @@ class ServerTest {
     @Test
     void anAdoptedServerAsksForASuccessor() throws Exception {
         serving.join(20_000);
-        server = new Server(sockets, sys, socket, root, "b1", 1500, new PrintStream(OutputStream.nullOutputStream()),
+        serve(new Server(sockets, sys, socket, root, "b1", 1500, new PrintStream(OutputStream.nullOutputStream()),
                 new Adoption() {
                     @Override
                     public boolean bySubreaper() {
@@ -190,18 +195,7 @@ class ServerTest {
                     public boolean adopterHasOnlyUs() {
                         return false;
                     }
-                });
-        serving = new Thread(() -> {
-            try {
-                server.serve();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        serving.start();
-        for (int i = 0; i < 200 && !Files.exists(socket); i++) {
-            Thread.sleep(20);
-        }
+                }));
         assertEquals(List.of("exit", "0", "rehome"), call("b1", "/", "--root", root.toString(), "list").last());
         Answer refused = call("b1", "/", "--root", root.toString(), "server", "handover");
         assertEquals(List.of("exit", "1", "rehome"), refused.last(), refused.err());
